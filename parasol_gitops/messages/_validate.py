@@ -1,0 +1,4 @@
+"""Messages of the validate area (English and Japanese)."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+}

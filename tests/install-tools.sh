@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs every consumer the tests prove output with (../shared/TOOLCHAIN.md).
+# Idempotent: a second run on a prepared machine only checks.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+tools="$here/.tools"
+mkdir -p "$tools"
+
+need_apt=()
+command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
+command -v rsync >/dev/null 2>&1 || need_apt+=(rsync)
+command -v git >/dev/null 2>&1 || need_apt+=(git)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+python3 -m pip install -q --disable-pip-version-check -e "$here[test]"
+
+if [ ! -x "$tools/node_modules/.bin/gitlab-ci-local" ]; then
+  npm install --silent --no-audit --no-fund --prefix "$tools" gitlab-ci-local@4.70.0 >/dev/null
+fi
+
+if ! command -v kubectl >/dev/null 2>&1 && ! command -v kustomize >/dev/null 2>&1; then
+  echo "install-tools: neither kubectl nor kustomize is on PATH" >&2
+  exit 1
+fi

@@ -1,0 +1,33 @@
+"""The CLI shell: help without heavy imports, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import run_cli_subprocess
+
+
+def test_help_lists_every_command_and_exits_zero() -> None:
+    proc = run_cli_subprocess("--help")
+    assert proc.returncode == 0
+    for name in ("pipeline", "bump", "new", "update", "platform", "validate", "status", "dr"):
+        assert f"  {name} " in proc.stdout
+
+
+def test_help_does_not_import_copier_or_emitters() -> None:
+    code = (
+        "import sys\n"
+        "from parasol_gitops.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('copier', 'ruamel', 'jsonschema', 'git'))\n"
+        "print('HEAVY', heavy)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in proc.stdout
+
+
+def test_unknown_command_is_a_usage_error_with_exit_2() -> None:
+    proc = run_cli_subprocess("no-such-command")
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
