@@ -88,9 +88,11 @@ class PlatformSpec:
     ingress_class: str = "nginx"
     base_domain: str = "example.com"
     packaging: str = "kustomize"  # kustomize | helm
+    layout: str = "standard"  # standard | parasol (adds the Parasol phase-7 views)
     rpo_hours: int = 1
     rto_hours: int = 4
     docs_language: str = "en"  # en | ja
+    argocd_version: str = "v2.14.11"
 
     def to_answers(self) -> dict[str, Any]:
         """The spec as Copier answers (plain data, stable key order)."""
