@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tests/install-tools.sh
-python3 -m ruff check parasol_gitops tests bench
+python3 -m ruff check .
 python3 -m pytest -n 2 -q "$@"
