@@ -1,4 +1,112 @@
 """Messages of the parasol area (English and Japanese)."""
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "parasol.not_found": {
+        "en": "Parasol project not found (no parasol.yaml here, in .. or in ../..)",
+        "ja": "❌ Parasolプロジェクトが見つかりません（parasol.yaml がこのフォルダ・..・../.. にありません）",
+    },
+    "parasol.not_found.next": {
+        "en": "next steps: 1) create a project: /parasol:project init <name>; "
+        "2) cd into an existing project (the folder holding parasol.yaml); 3) list projects: /parasol:project list",
+        "ja": "次の手順: 1) プロジェクトを作成: /parasol:project init <名前> / "
+        "2) 既存プロジェクト（parasol.yaml のあるフォルダ）へ cd / 3) プロジェクト一覧: /parasol:project list",
+    },
+    "parasol.detected": {"en": "✅ Project detected: {name}", "ja": "✅ プロジェクト検出: {name}"},
+    "parasol.detected.dir": {"en": "   project directory: {path}", "ja": "   プロジェクトディレクトリ: {path}"},
+    "parasol.detected.outputs": {"en": "   output directory: {path}", "ja": "   出力ディレクトリ: {path}"},
+    "parasol.cleaned": {
+        "en": "⚠️  {file} was captured from a terminal ({what}); read the cleaned YAML. "
+        "It is rewritten clean when phase 7 progress is recorded (the capture is kept as {backup}).",
+        "ja": "⚠️  {file} は端末出力のキャプチャです（{what}）。除去した YAML を読み込みました。"
+        "フェーズ7の進捗記録時にクリーンな内容で書き直します（元ファイルは {backup} に保存）。",
+    },
+    "parasol.not_initialised": {
+        "en": "the project is not initialised: {path} does not exist; run phase 1 (context) first: /parasol:1-context",
+        "ja": "プロジェクトが初期化されていません（{path} がありません）。先にフェーズ1（コンテキスト）を実行してください: /parasol:1-context",
+    },
+    "parasol.phase6_incomplete": {
+        "en": "phase 6 (implementation) is not complete: {missing}. Run /parasol:6-implementation first, "
+        "or pass --force to generate from phases 4-5",
+        "ja": "フェーズ6（実装）が完了していません: {missing}。先に /parasol:6-implementation を実行するか、"
+        "--force でフェーズ4〜5から生成してください",
+    },
+    "parasol.phase6_missing.status": {
+        "en": "phases.phase6.status is '{status}', not completed",
+        "ja": "phases.phase6.status が '{status}'（completed ではありません）",
+    },
+    "parasol.phase6_missing.guides": {
+        "en": "no {pattern}",
+        "ja": "{pattern} がありません",
+    },
+    "parasol.force_warning": {
+        "en": "⚠️  --force: proceeding although phase 6 is incomplete ({missing}); tech stacks come from phase 4 only",
+        "ja": "⚠️  --force: フェーズ6が未完了のまま続行します（{missing}）。技術スタックはフェーズ4の記載のみを使います",
+    },
+    "parasol.no_services": {
+        "en": "no services found: looked in {where}",
+        "ja": "サービスが見つかりません: {where} を探しました",
+    },
+    "parasol.duplicate_slug": {
+        "en": "services '{first}' and '{second}' both become '{slug}'; rename one or give it its own folder",
+        "ja": "サービス '{first}' と '{second}' が同じ名前 '{slug}' になります。どちらかを改名してください",
+    },
+    "parasol.traversal": {
+        "en": "'{value}' points outside the project ({what}); refusing to read or write there",
+        "ja": "'{value}' はプロジェクト外を指しています（{what}）。読み書きを拒否します",
+    },
+    "parasol.unsafe_name": {
+        "en": "service name {value!r} contains {what}; rename it in the design documents",
+        "ja": "サービス名 {value!r} に {what} が含まれています。設計ドキュメントで改名してください",
+    },
+    "parasol.unreadable": {
+        "en": "cannot read {file}: {reason}",
+        "ja": "{file} を読み込めません: {reason}",
+    },
+    "parasol.dangling": {
+        "en": "{file} is a link to {target}, which does not exist",
+        "ja": "{file} はリンクですがリンク先 {target} が存在しません",
+    },
+    "parasol.plan.title": {
+        "en": "Discovered services ({count}) — nothing written (--plan)",
+        "ja": "検出したサービス（{count}件）— 何も書き込みません（--plan）",
+    },
+    "parasol.plan.provenance": {"en": "Sources (which one won):", "ja": "情報源（採用した値）:"},
+    "parasol.plan.warnings": {"en": "Notes:", "ja": "注意:"},
+    "parasol.progress.started": {
+        "en": "phase 7 marked in_progress in parasol.yaml",
+        "ja": "parasol.yaml のフェーズ7を in_progress にしました",
+    },
+    "parasol.summary.title": {
+        "en": "✅ Phase 7 (platform) written to {path}",
+        "ja": "✅ フェーズ7（プラットフォーム）を {path} に出力しました",
+    },
+    "parasol.summary.counts": {
+        "en": "   {services} services, {files} files written, {unchanged} unchanged",
+        "ja": "   サービス {services} 件、書き込み {files} ファイル、変更なし {unchanged} ファイル",
+    },
+    "parasol.summary.next": {
+        "en": "next: parasol-gitops validate {path}  ·  parasol-gitops status vms5 {path}",
+        "ja": "次の手順: parasol-gitops validate {path}  ·  parasol-gitops status vms5 {path}",
+    },
+    "parasol.summary.backup": {"en": "   backup of parasol.yaml: {path}", "ja": "   parasol.yaml のバックアップ: {path}"},
+    "parasol.conflicts": {
+        "en": "update left conflicts in {count} file(s): {files}; resolve them in {path} and run again",
+        "ja": "更新で {count} ファイルに競合が残りました: {files}。{path} で解消して再実行してください",
+    },
+    "parasol.hand_edits_committed": {
+        "en": "committed your hand edits in {path} before updating (\"hand edits before parasol-gitops update\")",
+        "ja": "更新前に {path} の手動編集をコミットしました（\"hand edits before parasol-gitops update\"）",
+    },
+    "parasol.partial.written": {
+        "en": "regenerated {part}: {files}",
+        "ja": "{part} を再生成しました: {files}",
+    },
+    "parasol.partial.needs_repo": {
+        "en": "{path} does not exist yet; run `parasol-gitops platform` once before regenerating {part}",
+        "ja": "{path} がまだありません。{part} の再生成の前に `parasol-gitops platform` を一度実行してください",
+    },
+    "parasol.not_a_repo": {
+        "en": "{path} exists but was not written by parasol-gitops (no .copier-answers.yml); move it away and run again",
+        "ja": "{path} は parasol-gitops が生成したものではありません（.copier-answers.yml がありません）。移動してから再実行してください",
+    },
 }

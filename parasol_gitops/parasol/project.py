@@ -1,0 +1,143 @@
+"""Find the Parasol project around a folder and read its ``parasol.yaml``.
+
+``detect(start)`` looks in ``start``, ``start/..`` and ``start/../..`` (the depth at which users run commands
+inside a project: the root, ``outputs/`` or ``outputs/<phase>/``) and is shared by ``platform``, ``validate``
+and ``status``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .. import messages
+from ..errors import InputError, SpecError
+from ..messages import t
+from .clean import Cleaned, clean_terminal_capture, original_line
+
+PROJECT_FILE = "parasol.yaml"
+SEARCH_DEPTH = 2  # cwd, .., ../..
+JA_VALUES = {"ja", "ja_jp", "ja-jp", "japanese", "jp", "日本語"}
+EN_VALUES = {"en", "en_us", "en-us", "english"}
+
+
+@dataclass
+class ParasolProject:
+    root: Path
+    name: str
+    display_name: str
+    output_dir: Path
+    language: str  # "en" | "ja"
+    data: Any  # parsed parasol.yaml (ruamel round-trip mapping)
+    yaml_path: Path = field(default=Path())
+    raw_text: str = ""  # the file exactly as on disk
+    cleaned: Cleaned | None = None  # set when the file was a terminal capture
+
+    @property
+    def contaminated(self) -> bool:
+        return self.cleaned is not None and self.cleaned.contaminated
+
+    def phase(self, key: str) -> dict[str, Any]:
+        phases = self.data.get("phases") if isinstance(self.data, dict) else None
+        value = phases.get(key) if isinstance(phases, dict) else None
+        return value if isinstance(value, dict) else {}
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        settings = self.data.get("settings") if isinstance(self.data, dict) else None
+        if isinstance(settings, dict) and settings.get(key) is not None:
+            return settings[key]
+        return default
+
+
+def find_project_file(start: Path) -> Path | None:
+    here = start.resolve()
+    for _ in range(SEARCH_DEPTH + 1):
+        candidate = here / PROJECT_FILE
+        if candidate.is_file():
+            return candidate
+        if here.parent == here:
+            break
+        here = here.parent
+    return None
+
+
+def detect(start: Path) -> ParasolProject:
+    """The project whose ``parasol.yaml`` is in ``start`` or up to two folders above; InputError if none."""
+    path = find_project_file(start)
+    if path is None:
+        raise InputError(t("parasol.not_found"), hint=t("parasol.not_found.next"))
+    return load(path)
+
+
+def load(path: Path) -> ParasolProject:
+    shown = str(path)
+    try:
+        raw_bytes = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(shown, "", f"cannot read: {exc.strerror or exc}") from None
+    try:
+        raw = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecError(shown, "", f"not UTF-8 text (byte {exc.start})") from None
+    cleaned = clean_terminal_capture(raw)
+    data = _parse(cleaned, shown)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise SpecError(shown, "", "the top level must be a mapping (project:, phases:, settings:)")
+    project = data.get("project")
+    if project is not None and not isinstance(project, dict):
+        raise SpecError(shown, "project", "must be a mapping")
+    root = path.parent
+    name = str((project or {}).get("name") or root.name).strip()
+    display = str((project or {}).get("display_name") or (project or {}).get("company") or name)
+    result = ParasolProject(
+        root=root,
+        name=name,
+        display_name=display,
+        output_dir=root,  # replaced below once the settings are known
+        language="en",
+        data=data,
+        yaml_path=path,
+        raw_text=raw,
+        cleaned=cleaned if cleaned.contaminated else None,
+    )
+    result.output_dir = _output_dir(result, shown)
+    result.language = _language(result.setting("language"))
+    return result
+
+
+def _parse(cleaned: Cleaned, shown: str) -> Any:
+    from ..yamlio import dumper
+
+    try:
+        return dumper().load(cleaned.text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line: int | str = original_line(cleaned, mark.line + 1) if mark is not None else "?"
+        raise SpecError(shown, "", f"malformed YAML at line {line}: {exc.problem or exc.context}") from None
+    except YAMLError as exc:
+        raise SpecError(shown, "", f"malformed YAML: {exc}") from None
+
+
+def _output_dir(project: ParasolProject, shown: str) -> Path:
+    value = project.setting("output_dir", "outputs")
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError(shown, "settings.output_dir", "must be a relative folder name")
+    rel = Path(value.strip())
+    if rel.is_absolute() or ".." in rel.parts:
+        raise SpecError(shown, "settings.output_dir", f"'{value}' leaves the project folder")
+    return (project.root / rel).resolve() if rel.parts else project.root.resolve()
+
+
+def _language(value: Any) -> str:
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in JA_VALUES:
+            return "ja"
+        if lowered in EN_VALUES:
+            return "en"
+    return messages.detect_language()
