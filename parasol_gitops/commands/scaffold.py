@@ -1,0 +1,68 @@
+"""``parasol-gitops new`` and ``parasol-gitops update``: thin wrappers over :mod:`parasol_gitops.scaffold`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import messages
+from ..errors import CheckFailed, InputError
+
+
+def _parse_data(pairs: tuple[str, ...]) -> dict[str, Any]:
+    from .. import yamlio
+
+    data: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InputError(messages.t("template.scaffold.bad_data", value=pair))
+        # Values are YAML so that lists (services, environments) and numbers can be passed too.
+        parsed = yamlio.load_text(value, display=f"--data {key}") if value.strip() else ""
+        from ..scaffold import _plain
+
+        data[key.strip()] = _plain(parsed)
+    return data
+
+
+@click.command("new")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--data-file", type=click.Path(dir_okay=False, path_type=Path), help="YAML file of answers.")
+@click.option("--data", "data_pairs", multiple=True, metavar="KEY=VALUE", help="An answer (VALUE is YAML); repeatable.")
+@click.option("--defaults", is_flag=True, help="Use defaults for every question not answered (no prompts).")
+@click.option("--vcs-ref", default=None, help="Template git ref (tag, branch, commit).")
+@click.option("--template", "src", default=None, help="Template source (path or git URL); default: the bundled one.")
+def new(dest: Path, data_file: Path | None, data_pairs: tuple[str, ...], defaults: bool, vcs_ref: str | None,
+        src: str | None) -> None:
+    """Create a GitOps repository in DEST from the template (copier copy)."""
+    from .. import scaffold
+
+    files = scaffold.copy(dest, _parse_data(data_pairs), src=src, vcs_ref=vcs_ref, defaults=defaults,
+                          data_file=data_file)
+    for rel in files:
+        click.echo(messages.t("written", path=rel))
+    click.echo(messages.t("template.scaffold.created", path=str(dest), count=len(files)))
+    click.echo(messages.t("template.scaffold.next_steps", path=str(dest)))
+
+
+@click.command("update")
+@click.argument("dest", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--vcs-ref", default=None, help="Template git ref to update to (default: the latest tag).")
+@click.option("--data-file", type=click.Path(dir_okay=False, path_type=Path), help="YAML file of changed answers.")
+@click.option("--data", "data_pairs", multiple=True, metavar="KEY=VALUE", help="A changed answer (VALUE is YAML).")
+def update(dest: Path, vcs_ref: str | None, data_file: Path | None, data_pairs: tuple[str, ...]) -> None:
+    """Upgrade the GitOps repository DEST (default: .) to a newer template (copier update).
+
+    Exits 1 and lists the files when conflicts remain.
+    """
+    from .. import scaffold
+
+    conflicts = scaffold.update(dest, _parse_data(data_pairs), vcs_ref=vcs_ref, data_file=data_file)
+    if conflicts:
+        click.echo(messages.t("template.scaffold.conflicts", count=len(conflicts)))
+        for rel in conflicts:
+            click.echo(f"  {rel}")
+        raise CheckFailed(", ".join(conflicts))
+    click.echo(messages.t("template.scaffold.updated", path=str(dest)))

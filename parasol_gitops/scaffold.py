@@ -1,0 +1,294 @@
+"""Create and upgrade GitOps repositories from the Copier template, through Copier's Python API.
+
+Three entry points (the ``new``/``update`` commands and the Parasol ``platform`` command use them):
+
+- :func:`copy` renders the template into a staging folder beside ``dest``, checks the answers against
+  :class:`~parasol_gitops.spec.PlatformSpec`, synthesizes the CI files from the rendered ``pipeline.yaml``
+  and only then moves the whole tree into ``dest`` — a bad answer leaves nothing behind.
+- :func:`update` runs ``copier update`` (inline conflict markers, recorded as unmerged index entries)
+  and re-synthesizes the CI files. Copier returns normally even when conflicts remain, so this returns
+  the conflicted files and the caller decides (the CLI exits 1).
+- :func:`render` is :func:`copy` without the "folder must be new" contract's return value: a plain
+  render used for partial regeneration and benchmarks.
+
+The CI files are not part of the template: they are the output of the pipeline synthesizer, run on the
+rendered ``pipeline.yaml``. That keeps the template free of Jinja extensions and tasks (no ``--trust``),
+and ``copier update`` never sees them, so a regenerated workflow never conflicts with itself.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from . import messages
+from .errors import InputError
+
+ANSWERS_FILE = ".copier-answers.yml"
+PIPELINE_FILE = "pipeline.yaml"
+# Inline markers that Copier's 3-way merge leaves (see copier/_main.py, conflict == "inline").
+CONFLICT_MARKERS = (b"<<<<<<< before updating", b">>>>>>> after updating")
+
+
+def bundled_template() -> str:
+    """The folder holding ``copier.yml`` that ships with this package (the repository root)."""
+    import parasol_gitops
+
+    root = Path(parasol_gitops.__file__).resolve().parents[1]
+    if not (root / "copier.yml").is_file() or not (root / "template").is_dir():
+        raise InputError(messages.t("template.scaffold.no_bundled_template", path=str(root)))
+    return str(root)
+
+
+def load_data_file(path: Path) -> dict[str, Any]:
+    """Answers from a YAML file (a mapping of question name → answer) as plain data."""
+    from . import yamlio
+
+    data = yamlio.load_file(path)
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping):
+        raise InputError(messages.t("template.scaffold.data_file_not_mapping", path=str(path)))
+    return _plain(data)
+
+
+def copy(
+    dest: Path,
+    data: Mapping[str, Any] | None = None,
+    *,
+    src: str | None = None,
+    vcs_ref: str | None = None,
+    defaults: bool = True,
+    data_file: Path | None = None,
+) -> list[str]:
+    """Render the template into the new folder ``dest``; returns the written files (sorted, POSIX, relative)."""
+    dest = Path(dest)
+    _require_new_folder(dest)
+    answers = _merge_data(data, data_file)
+    with _staging(dest) as staging:
+        _render_into(staging, answers, src=src, vcs_ref=vcs_ref, defaults=defaults)
+        files = _list_files(staging)
+        _move_in(staging, dest)
+    return files
+
+
+def render(dest: Path, data: Mapping[str, Any], *, src: str | None = None, vcs_ref: str | None = None) -> None:
+    """Render into the new folder ``dest`` exactly as :func:`copy` does (answers, CI files), no git needed."""
+    copy(dest, data, src=src, vcs_ref=vcs_ref, defaults=True)
+
+
+def update(
+    dest: Path,
+    data: Mapping[str, Any] | None = None,
+    *,
+    vcs_ref: str | None = None,
+    data_file: Path | None = None,
+) -> list[str]:
+    """``copier update`` of ``dest`` (a clean git work tree); returns the sorted conflicted files."""
+    import copier
+
+    dest = Path(dest).resolve()
+    if not dest.is_dir():
+        raise InputError(messages.t("template.scaffold.update_not_found", path=str(dest)))
+    if not (dest / ANSWERS_FILE).is_file():
+        raise InputError(messages.t("template.scaffold.update_no_answers", path=str(dest), answers=ANSWERS_FILE))
+    top = _git(dest, "rev-parse", "--show-toplevel", check=False)
+    if top.returncode != 0:
+        raise InputError(
+            messages.t("template.scaffold.update_not_git", path=str(dest)),
+            hint=messages.t("template.scaffold.update_not_git_hint"),
+        )
+    dirty = _git(dest, "status", "--porcelain", "--untracked-files=all", "--", ".").stdout.strip()
+    if dirty:
+        first = dirty.splitlines()[0][3:]
+        raise InputError(
+            messages.t("template.scaffold.update_dirty", path=str(dest), file=first),
+            hint=messages.t("template.scaffold.update_dirty_hint"),
+        )
+    answers = _merge_data(data, data_file)
+    with _copier_errors():
+        copier.run_update(
+            str(dest),
+            data=answers,
+            defaults=True,
+            overwrite=True,
+            skip_answered=True,
+            conflict="inline",
+            vcs_ref=vcs_ref,
+            quiet=True,
+            unsafe=False,
+        )
+    conflicts = conflicted_files(dest)
+    if PIPELINE_FILE not in conflicts:
+        _check_spec(dest)
+        _write_ci(dest, overwrite_ok=True)
+    return conflicts
+
+
+def conflicted_files(dest: Path) -> list[str]:
+    """Unmerged index entries, ``*.rej`` files and files still holding Copier's conflict markers."""
+    dest = Path(dest).resolve()
+    found: set[str] = set()
+    prefix = _git(dest, "rev-parse", "--show-prefix").stdout.strip()
+    for line in _git(dest, "ls-files", "-u", "--", ".").stdout.splitlines():
+        path = line.split("\t", 1)[1]
+        found.add(path[len(prefix):] if prefix and path.startswith(prefix) else path)
+    for rej in dest.rglob("*.rej"):
+        if ".git" not in rej.relative_to(dest).parts:
+            found.add(rej.relative_to(dest).as_posix())
+    modified = _git(dest, "ls-files", "-m", "-o", "--exclude-standard", "--", ".").stdout.splitlines()
+    for rel in modified:
+        rel = rel[len(prefix):] if prefix and rel.startswith(prefix) else rel
+        path = dest / rel
+        if path.is_file() and _has_markers(path):
+            found.add(rel)
+    return sorted(found)
+
+
+# --- internals ---------------------------------------------------------------------------------
+
+
+def _render_into(
+    target: Path, answers: Mapping[str, Any], *, src: str | None, vcs_ref: str | None, defaults: bool
+) -> None:
+    import copier
+
+    if src is None:
+        src = bundled_template()
+        # The bundled template is this checkout: render what is on disk, not the latest tag.
+        vcs_ref = vcs_ref or "HEAD"
+    with _copier_errors():
+        copier.run_copy(
+            src,
+            str(target),
+            data=dict(answers),
+            defaults=defaults,
+            vcs_ref=vcs_ref,
+            quiet=True,
+            unsafe=False,
+            overwrite=True,
+        )
+    _check_spec(target)
+    _write_ci(target, overwrite_ok=False)
+
+
+def _check_spec(root: Path) -> None:
+    """The answers Copier accepted must also be a valid platform spec (calls to unknown services …)."""
+    from . import yamlio
+    from .spec import PlatformSpec
+
+    answers = yamlio.load_file(root / ANSWERS_FILE, display=ANSWERS_FILE)
+    PlatformSpec.from_answers(_plain(answers or {}), source=ANSWERS_FILE)
+
+
+def _write_ci(root: Path, *, overwrite_ok: bool) -> list[str]:
+    """Synthesize the CI files for the answered ``ci_target`` from the rendered ``pipeline.yaml``."""
+    spec_path = root / PIPELINE_FILE
+    if not spec_path.is_file():
+        return []
+    from . import yamlio
+    from .fsutil import write_files
+    from .pipeline import load_spec, synthesize
+
+    answers = yamlio.load_file(root / ANSWERS_FILE, display=ANSWERS_FILE) or {}
+    target = str(answers.get("ci_target", "github"))
+    targets = ["github", "gitlab"] if target == "both" else [target]
+    spec = load_spec(spec_path)
+    files: dict[str, str] = {}
+    for name in targets:
+        files.update(synthesize(spec, name, source=PIPELINE_FILE))
+    write_files(root, files)
+    return sorted(files)
+
+
+def _merge_data(data: Mapping[str, Any] | None, data_file: Path | None) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    if data_file is not None:
+        merged.update(load_data_file(Path(data_file)))
+    merged.update(_plain(data or {}))
+    # Copier's own bookkeeping keys in an answers file passed as data would confuse it.
+    return {k: v for k, v in merged.items() if not str(k).startswith("_")}
+
+
+def _plain(value: Any) -> Any:
+    """ruamel round-trip types → plain dict/list/str so Copier serialises them like any answer."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def _require_new_folder(dest: Path) -> None:
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise InputError(
+            messages.t("template.scaffold.dest_not_empty", path=str(dest)),
+            hint=messages.t("template.scaffold.dest_not_empty_hint"),
+        )
+
+
+@contextmanager
+def _staging(dest: Path) -> Iterator[Path]:
+    parent = dest.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix=f".{dest.name}.render-", dir=parent))
+    try:
+        yield root / "repo"
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _move_in(staging: Path, dest: Path) -> None:
+    if dest.is_dir():
+        dest.rmdir()  # checked empty by _require_new_folder
+    os.replace(staging, dest)
+
+
+def _list_files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() or p.is_symlink())
+
+
+def _has_markers(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return any(line.rstrip() in CONFLICT_MARKERS for line in fh)
+    except OSError:
+        return False
+
+
+def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise InputError(f"git {' '.join(args)} failed in {cwd}: {result.stderr.strip().splitlines()[-1:]}")
+    return result
+
+
+@contextmanager
+def _copier_errors() -> Iterator[None]:
+    """Copier's validation and user errors as one-line :class:`InputError`; its warnings stay quiet."""
+    from copier.errors import CopierAnswersInterrupt, CopierError
+
+    with warnings.catch_warnings():
+        # DirtyLocalWarning etc.: the bundled template is a working tree on purpose.
+        warnings.simplefilter("ignore")
+        try:
+            yield
+        except CopierAnswersInterrupt:
+            raise InputError(messages.t("template.scaffold.interrupted")) from None
+        except (ValueError, CopierError) as exc:
+            raise InputError(_one_line(str(exc))) from None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
