@@ -1,0 +1,646 @@
+"""Services of a Parasol project, read from what phases 4–6 wrote, as ``spec.Service`` objects.
+
+Sources, from weakest to strongest (a later phase refines an earlier one, so the stronger source wins a
+disagreement and the loser is recorded in the service's provenance):
+
+1. ``parasol.yaml`` ``phases.phase4.services`` (name, type, bounded_contexts)
+2. ``outputs/4-architecture/service-boundaries.md`` (one YAML-ish block per service, grouped by
+   Core / Supporting / Platform sections; ``インスタンス`` expands one definition into one service per instance)
+3. ``outputs/4-architecture/**/services/<folder>/service-definition.md`` (tables, API, events, stores, scaling)
+4. ``outputs/6-implementation/services/<Service>/<BC>/implementation-guide.md`` (``## 技術スタック`` bullets)
+
+Mapping rules (documented in the README section of the report):
+- name: an existing folder name when it is a DNS-1123 label (service-definition folder, then phase-6 folder),
+  else the ``サービスID`` without its ``svc-`` prefix, else ``names.slugify`` of the name.
+- domain type Core → criticality core, canary in production, at least 2 production replicas (so a PDB applies);
+  Supporting → supporting; Generic or Parasol's "Platform" services → generic; all others rolling.
+- scaling 高/中/低 → high/medium/low; a range such as 低〜中 takes its upper end (capacity errs high).
+- stores: PostgreSQL (TimescaleDB too: it is a PostgreSQL extension) → database postgresql, Redis → cache redis;
+  other stores (MongoDB, Elasticsearch, S3 …) are not provisioned and are listed as notes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..messages import t
+from ..names import is_dns1123_label, slugify, unsafe_content
+from ..spec import Events, Service
+from . import markdown as md
+from .project import ParasolProject
+
+RANK_YAML, RANK_BOUNDARIES, RANK_DEFINITION, RANK_GUIDE = 1, 2, 3, 4
+GRPC_PORT = 9090
+IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*$")
+# Characters that change the meaning of a name in YAML, a shell or a path (issue #4: refuse, exit 2).
+UNSAFE_NAME = re.compile(r"[$`;|<>\"'\\{}\[\]!#*\x00-\x1f\x7f]")
+SCALING_WORDS = {"高": "high", "中": "medium", "低": "low", "high": "high", "medium": "medium", "low": "low"}
+LEVEL_ORDER = ("low", "medium", "high")
+OTHER_STORES = ("MongoDB", "Elasticsearch", "S3", "MinIO", "GCS", "Neo4j", "BigQuery", "Redshift", "InfluxDB",
+                "Cassandra", "DynamoDB", "MySQL", "Kafka")
+TECH_LABELS = {"言語": "language", "language": "language", "runtime": "language", "ランタイム": "language",
+               "フレームワーク": "framework", "framework": "framework", "データベース": "database",
+               "database": "database", "db": "database", "api": "api"}
+
+
+@dataclass
+class Candidate:
+    """One source's view of one service."""
+
+    source: str  # display path (relative to the project) and where inside it
+    rank: int
+    name: str
+    folder: str | None = None  # an existing folder or id that can become the slug
+    fields: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DiscoveredService:
+    service: Service
+    sources: list[str]
+    provenance: list[str]  # "field: value ← source (over: other value ← other source)"
+    notes: list[str]
+
+
+@dataclass
+class Discovery:
+    project_name: str  # DNS-1123, for the platform spec
+    services: list[DiscoveredService]
+    sources: list[str]  # every file read, relative to the project
+    notes: list[str] = field(default_factory=list)
+
+
+class _Reader:
+    """Reads files of one project; every problem becomes an InputError naming the file."""
+
+    def __init__(self, project: ParasolProject) -> None:
+        self.project = project
+        self.root = project.root.resolve()
+        self.read: list[str] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def inside(self, path: Path) -> bool:
+        return path == self.root or self.root in path.parents
+
+    def resolve_link(self, path: Path) -> Path:
+        """The file ``path`` stands for: itself, a symlink's target, or the target of a Git symlink checked out
+        as a one-line text file (how the asashi fixture stores its bounded-context links)."""
+        if path.is_symlink():
+            target = Path(os.path.normpath(path.parent / os.readlink(path)))
+            if not self.inside(target.resolve() if target.exists() else target):
+                raise InputError(t("parasol.traversal", value=os.readlink(path), what=self.rel(path)))
+            if not target.exists():
+                raise InputError(t("parasol.dangling", file=self.rel(path), target=os.readlink(path)))
+            return target.resolve()
+        pointer = self._pointer(path)
+        if pointer is not None:
+            target = Path(os.path.normpath(path.parent / pointer))
+            if not self.inside(target):
+                raise InputError(t("parasol.traversal", value=pointer, what=self.rel(path)))
+            if not target.is_file():
+                raise InputError(t("parasol.dangling", file=self.rel(path), target=pointer))
+            return target
+        return path
+
+    def _pointer(self, path: Path) -> str | None:
+        try:
+            if path.stat().st_size > 1024:
+                return None
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(t("parasol.unreadable", file=self.rel(path), reason=exc.strerror or exc)) from None
+        text = data.decode("utf-8", errors="replace")
+        if "\n" in text.strip() or not text.strip().endswith(".md") or " " in text.strip():
+            return None
+        return text.strip() if "/" in text else None
+
+    def text(self, path: Path) -> str:
+        real = self.resolve_link(path)
+        try:
+            content = real.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise InputError(t("parasol.unreadable", file=self.rel(path), reason=reason)) from None
+        self.read.append(self.rel(path))
+        return content
+
+
+def _walk(folder: Path, filename: str) -> list[Path]:
+    """Files called ``filename`` under ``folder`` in sorted order, not following directory links."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames.sort()
+        if filename in filenames:
+            found.append(Path(dirpath) / filename)
+    return sorted(found)
+
+
+def norm(name: str) -> str:
+    """Matching key for names written differently in different documents ("Beer Development Service",
+    "beer-development-service")."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", name).casefold())
+
+
+def topic(event: str) -> str:
+    """A Kafka-style topic for an event name: ``YeastStrainRegistered`` → ``yeast-strain-registered``."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", event.strip())
+    return slugify(spaced)
+
+
+def scaling_level(text: str) -> str | None:
+    """高/中/低 (or high/medium/low), a range such as 低〜中 taking its upper end."""
+    found = [SCALING_WORDS[w] for w in re.findall(r"高|中|低|high|medium|low", text, flags=re.IGNORECASE)
+             if w.lower() in SCALING_WORDS or w in SCALING_WORDS]
+    if not found:
+        return None
+    return max(found, key=LEVEL_ORDER.index)
+
+
+def criticality_of(text: str) -> str | None:
+    lowered = text.lower()
+    for word, value in (("core", "core"), ("supporting", "supporting"), ("generic", "generic"),
+                        ("platform", "generic"), ("コア", "core"), ("支援", "supporting"), ("汎用", "generic")):
+        if word in lowered:
+            return value
+    return None
+
+
+def stores_in(text: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if re.search(r"postgres|timescale", text, re.IGNORECASE):
+        found["database"] = "postgresql"
+    if re.search(r"redis", text, re.IGNORECASE):
+        found["cache"] = "redis"
+    others = [s for s in OTHER_STORES if re.search(rf"\b{re.escape(s)}\b", text, re.IGNORECASE)]
+    if others:
+        found["other_stores"] = others
+    return found
+
+
+def check_name(name: str, where: str) -> str:
+    name = name.strip()
+    if ".." in name.replace("\\", "/").split("/") or name.startswith("/") or "/.." in name or "../" in name:
+        raise InputError(t("parasol.traversal", value=name, what=where))
+    bad = unsafe_content(name)
+    match = UNSAFE_NAME.search(name)
+    if bad or match:
+        what = bad or f"'{match.group(0)}'" if match else bad
+        raise InputError(f"{where}: " + t("parasol.unsafe_name", value=name, what=what))
+    return name
+
+
+# --- sources ---------------------------------------------------------------------------------------------------
+
+
+def from_parasol_yaml(project: ParasolProject) -> list[Candidate]:
+    services = project.phase("phase4").get("services")
+    if services is None:
+        return []
+    if not isinstance(services, list):
+        raise InputError("parasol.yaml: phases.phase4.services: must be a list")
+    found: list[Candidate] = []
+    for i, entry in enumerate(services):
+        where = f"parasol.yaml: phases.phase4.services[{i}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
+            raise InputError(f"{where}: each service needs a name")
+        cand = Candidate(where.replace(": ", " "), RANK_YAML, check_name(entry["name"], where))
+        if entry.get("type"):
+            cand.fields["criticality"] = criticality_of(str(entry["type"]))
+        bcs = entry.get("bounded_contexts")
+        if isinstance(bcs, list) and bcs:
+            cand.fields["bounded_contexts"] = [str(b) for b in bcs]
+        found.append(cand)
+    return found
+
+
+def from_service_definitions(reader: _Reader, arch: Path) -> list[Candidate]:
+    found: list[Candidate] = []
+    for path in _walk(arch, "service-definition.md"):
+        text = reader.text(path)
+        folder = path.parent.name
+        cand = Candidate(reader.rel(path), RANK_DEFINITION, "", folder=folder)
+        secs = md.sections(text)
+        info: dict[str, str] = {}
+        for sec in md.find_sections(secs, "基本情報", "basic information", "overview"):
+            info.update(md.key_table(sec.lines))
+        title = next((s.title for s in secs if s.level == 1), "")
+        name = info.get("サービス名") or info.get("Service Name") or re.split(r"[（(]", title)[0].strip() or folder
+        cand.name = check_name(name, cand.source)
+        if info.get("日本語名"):
+            cand.fields["japanese_name"] = info["日本語名"]
+        domain = info.get("ドメインタイプ") or info.get("Domain Type")
+        if domain and criticality_of(domain):
+            cand.fields["criticality"] = criticality_of(domain)
+        bcs = _definition_bcs(reader, path, secs)
+        if bcs:
+            cand.fields["bounded_contexts"] = bcs
+        for sec in md.find_sections(secs, "api"):
+            base = re.search(r"Base URL:\s*(\S+)", "\n".join(sec.lines))
+            if base:
+                cand.fields["ingress_path"] = base.group(1)
+            if "grpc" in sec.title.lower() or re.search(r"^#+\s.*grpc", "\n".join(sec.lines), re.I | re.M):
+                cand.fields["grpc"] = True
+        cand.fields["publishes"] = _events(md.find_sections(secs, "published events", "発行するイベント"))
+        cand.fields["subscribes"] = _events(md.find_sections(secs, "subscribed events", "購読するイベント"))
+        stores = "\n".join(line for sec in md.find_sections(secs, "データストア", "data store") for line in sec.lines)
+        cand.fields.update(stores_in(stores))
+        calls, called_by = _dependencies(md.find_sections(secs, "依存関係", "dependencies"))
+        cand.fields["calls_names"], cand.fields["called_by_names"] = calls, called_by
+        nfr = "\n".join(line for sec in md.find_sections(secs, "非機能要件", "スケーリング", "scaling")
+                        for line in sec.lines)
+        req = re.search(r"(?:Requirement|スケーリング要件|要件)\s*:\s*(.+)", nfr)
+        if req and scaling_level(req.group(1)):
+            cand.fields["scaling"] = scaling_level(req.group(1))
+        replicas = re.search(r"Replicas\s*:\s*(\d+)", nfr)
+        if replicas:
+            cand.fields["replicas_min"] = int(replicas.group(1))
+        stack = _tech_from_blocks(md.find_sections(secs, "技術スタック", "tech stack"))
+        if stack:
+            cand.fields["tech_stack"] = stack
+        found.append(cand)
+    return found
+
+
+def _definition_bcs(reader: _Reader, path: Path, secs: list[md.Section]) -> list[str]:
+    names: list[str] = []
+    for sec in md.find_sections(secs, "bounded context"):
+        for line in md.outside_fences(sec.lines):
+            if names and line.strip() and not line[0].isspace() and not re.match(r"^[-*+]\s", line):
+                break  # the list has ended ("**統合理由:**" and its bullets follow)
+            if not re.match(r"^[-*+]\s", line):  # top-level bullets only; nested ones are references
+                continue
+            text = line[1:].strip().replace("**", "")
+            text = re.split(r"\s+[-–—]\s+|\s*[（(]|:", text)[0].strip()
+            text = re.sub(r"\s+BC$", "", text).strip()
+            if text and not text.startswith("参照"):
+                names.append(text)
+    folder = path.parent / "bounded-contexts"
+    if folder.is_dir() or folder.is_symlink():
+        for entry in sorted(folder.iterdir()):
+            reader.text(entry)  # a dangling, escaping or unreadable link is an error, even if not needed
+            stem = re.sub(r"-bc$", "", entry.name.removesuffix(".md"))
+            if stem not in names:
+                names.append(stem)
+    return names
+
+
+def _events(secs: list[md.Section]) -> list[str]:
+    events: list[str] = []
+    for sec in secs:
+        blocks = md.code_blocks(sec.lines)
+        nodes = [n for block in blocks for n in md.loose_yaml(block)]
+        names = [n.key for n in nodes if n.key] + [n.value for n in nodes if n.key is None]
+        if not blocks:
+            names = md.bullets(sec.lines)
+        for name in names:
+            word = re.split(r"[\s:（(]", name.replace("**", "").strip())[0]
+            if IDENTIFIER.match(word) and topic(word) not in events:
+                events.append(topic(word))
+    return events
+
+
+def _dependencies(secs: list[md.Section]) -> tuple[list[str], list[str]]:
+    calls: list[str] = []
+    called_by: list[str] = []
+    for sec in secs:
+        for part in md.sections("\n".join(sec.lines)):
+            title = part.title.lower()
+            rows = [r[0] for r in md.table(part.lines) if r and r[0]]
+            if "提供先" in title or ("downstream" in title and "calls" not in title) or "依存元" in title:
+                called_by.extend(rows)
+            elif any(w in title for w in ("依存先", "upstream", "利用先", "calls")):
+                calls.extend(rows)
+    return calls, called_by
+
+
+def _tech_from_blocks(secs: list[md.Section]) -> dict[str, str]:
+    stack: dict[str, str] = {}
+    for sec in secs:
+        for block in md.code_blocks(sec.lines):
+            for node in md.loose_yaml(block):
+                if node.key and node.value:
+                    stack.setdefault(TECH_LABELS.get(node.key.lower(), node.key.lower()), node.value)
+        for label, value in md.bullet_pairs(sec.lines).items():
+            stack.setdefault(TECH_LABELS.get(label.lower(), label.lower()), value)
+    return stack
+
+
+def from_service_boundaries(reader: _Reader, path: Path) -> list[Candidate]:
+    text = reader.text(path)
+    secs = md.sections(text)
+    found: list[Candidate] = []
+    crit: str | None = None
+    for sub in secs:
+        if sub.level <= 2:  # "## 3. Core Services詳細" sets the domain type of the "### 3.N" blocks below it
+            crit = criticality_of(sub.title) if "service" in sub.title.lower() else None
+            continue
+        if crit is None:
+            continue
+        for block in md.code_blocks(sub.lines):
+            nodes = md.loose_yaml(block)
+            name_node = md.find_key(nodes, "サービス名", "Service Name")
+            if name_node is None or not name_node.value:
+                continue
+            found.extend(_boundary_candidates(nodes, name_node.value, crit, f"{reader.rel(path)} § {sub.title}"))
+    return found
+
+
+def _boundary_candidates(nodes: list[md.Node], name: str, crit: str, source: str) -> list[Candidate]:
+    name = check_name(name, source)
+    sid = md.find_key(nodes, "サービスID", "Service ID")
+    fields: dict[str, Any] = {"criticality": crit}
+    bc_node = next((n for n in nodes if n.key and ("含まれるBC" in n.key or "bounded context" in n.key.lower())),
+                   None)
+    bcs = [re.split(r"\s*[（(]", b)[0].strip() for b in (bc_node.texts() if bc_node else [])]
+    api = md.find_key(nodes, "REST API")
+    paths = [p.rstrip("*").rstrip("/") for p in (api.texts() if api else []) if p.startswith("/")]
+    if len(paths) == 1:
+        fields["ingress_path"] = paths[0]
+    elif paths:
+        fields["rest_roots"] = paths
+    pub = md.find_key(nodes, "Events (Publish)", "Published Events")
+    sub = md.find_key(nodes, "Events (Subscribe)", "Subscribed Events")
+    fields["publishes"] = [topic(e) for e in (pub.texts() if pub else []) if IDENTIFIER.match(e)]
+    fields["subscribes"] = [topic(e) for e in (sub.texts() if sub else []) if IDENTIFIER.match(e)]
+    store = md.find_key(nodes, "データストア", "Data Store")
+    if store:
+        fields.update(stores_in(" ".join(f"{c.key}: {c.value}" for c in store.children)))
+    scale = md.find_key(nodes, "スケーリング要件", "Scaling")
+    if scale and scaling_level(scale.value):
+        fields["scaling"] = scaling_level(scale.value)
+    stack = md.find_key(nodes, "技術スタック", "Tech Stack")
+    if stack:
+        fields["tech_stack"] = {TECH_LABELS.get(c.key.lower(), c.key.lower()): c.value
+                                for c in stack.children if c.key and c.value and c.key != "理由"}
+    instances = md.find_key(nodes, "インスタンス", "Instances")
+    if instances and instances.children:
+        result = []
+        for item in instances.texts():
+            ident = item.split()[0]
+            label = re.search(r"[（(](.+?)[）)]", item)
+            business = ident.rsplit("-", 1)[-1]
+            inst_fields = dict(fields)
+            inst_fields["bounded_contexts"] = [b.replace("{Business}", business.capitalize()) for b in bcs]
+            display = f"{name} ({label.group(1) if label else business})"
+            result.append(Candidate(f"{source} / {ident}", RANK_BOUNDARIES, display,
+                                    folder=_id_slug(ident), fields=inst_fields))
+        return result
+    fields["bounded_contexts"] = bcs
+    return [Candidate(source, RANK_BOUNDARIES, name, folder=_id_slug(sid.value) if sid else None, fields=fields)]
+
+
+def _id_slug(ident: str) -> str | None:
+    ident = ident.strip()
+    slug = ident[4:] if ident.startswith("svc-") else ident
+    return slug if is_dns1123_label(slug) else None
+
+
+def from_guides(reader: _Reader, impl: Path) -> list[Candidate]:
+    base = impl / "services"
+    found: list[Candidate] = []
+    if not base.is_dir():
+        return found
+    for svc_dir in sorted(p for p in base.iterdir() if p.is_dir()):
+        where = reader.rel(svc_dir)
+        cand = Candidate(where, RANK_GUIDE, check_name(svc_dir.name, where), folder=svc_dir.name)
+        bcs: list[str] = []
+        stack: dict[str, str] = {}
+        for bc_dir in sorted(p for p in svc_dir.iterdir() if p.is_dir()):
+            guide = bc_dir / "implementation-guide.md"
+            if not (guide.exists() or guide.is_symlink()):
+                continue
+            bcs.append(check_name(bc_dir.name, reader.rel(bc_dir)))
+            text = reader.text(guide)
+            this = _tech_from_blocks(md.find_sections(text, "技術スタック", "tech stack"))
+            for key, value in this.items():
+                if key in stack and stack[key] != value:
+                    cand.notes.append(f"tech_stack.{key}: '{stack[key]}' kept over '{value}' ({reader.rel(guide)})")
+                stack.setdefault(key, value)
+        if not bcs:
+            continue
+        cand.source = f"{where}/*/implementation-guide.md"
+        cand.fields["bounded_contexts"] = bcs
+        if stack:
+            cand.fields["tech_stack"] = stack
+            cand.fields.update({k: v for k, v in stores_in(stack.get("database", "")).items() if k != "other_stores"})
+        found.append(cand)
+    return found
+
+
+def guides_present(project: ParasolProject) -> bool:
+    base = project.output_dir / "6-implementation" / "services"
+    return base.is_dir() and any(base.glob("*/*/implementation-guide.md"))
+
+
+# --- merge -------------------------------------------------------------------------------------------------------
+
+
+def discover(project: ParasolProject) -> Discovery:
+    """Every service of ``project``; InputError for unreadable sources, bad names, no services, slug clashes."""
+    reader = _Reader(project)
+    out = project.output_dir
+    arch = out / "4-architecture"
+    candidates: list[Candidate] = from_parasol_yaml(project)
+    if arch.is_dir():
+        boundaries = arch / "service-boundaries.md"
+        if boundaries.exists() or boundaries.is_symlink():
+            candidates += from_service_boundaries(reader, boundaries)
+        candidates += from_service_definitions(reader, arch)
+    candidates += from_guides(reader, out / "6-implementation")
+    if not candidates:
+        where = ", ".join(["parasol.yaml phases.phase4.services", "outputs/4-architecture/service-boundaries.md",
+                           "outputs/4-architecture/**/service-definition.md",
+                           "outputs/6-implementation/services/<Service>/<BC>/implementation-guide.md"])
+        raise InputError(t("parasol.no_services", where=where))
+    groups = _group(candidates)
+    services = [_merge(group) for group in groups]
+    _check_slugs(services)
+    _resolve_calls(services, groups)
+    services.sort(key=lambda s: s.service.name)
+    project_name = project.name if is_dns1123_label(project.name) else slugify(project.name)
+    return Discovery(project_name, services, sorted(set(reader.read) | {"parasol.yaml"}))
+
+
+def _keys(cand: Candidate) -> set[str]:
+    keys = {norm(cand.name)}
+    if cand.folder:
+        keys.add(norm(cand.folder))
+    return keys - {""}
+
+
+def _group(candidates: list[Candidate]) -> list[list[Candidate]]:
+    groups: list[list[Candidate]] = []
+    group_keys: list[set[str]] = []
+    for cand in candidates:
+        keys = _keys(cand)
+        hits = [i for i, gk in enumerate(group_keys) if gk & keys]
+        if not hits:
+            groups.append([cand])
+            group_keys.append(keys)
+            continue
+        first = hits[0]
+        for other in reversed(hits[1:]):  # a candidate that bridges two groups joins them
+            groups[first] += groups.pop(other)
+            group_keys[first] |= group_keys.pop(other)
+        groups[first].append(cand)
+        group_keys[first] |= keys
+    return groups
+
+
+def _pick(group: list[Candidate], key: str) -> tuple[Any, Candidate | None, list[tuple[Any, Candidate]]]:
+    """The strongest source's value for ``key`` and the disagreeing weaker values."""
+    ranked = sorted(group, key=lambda c: -c.rank)
+    with_value = [(c.fields[key], c) for c in ranked if c.fields.get(key) not in (None, "", [], {})]
+    if not with_value:
+        return None, None, []
+    value, winner = with_value[0]
+    losers = [(v, c) for v, c in with_value[1:] if v != value]
+    return value, winner, losers
+
+
+def _merge(group: list[Candidate]) -> DiscoveredService:
+    ranked = sorted(group, key=lambda c: -c.rank)
+    provenance: list[str] = []
+    notes: list[str] = [n for c in ranked for n in c.notes]
+
+    def record(label: str, value: Any, winner: Candidate | None, losers: list[tuple[Any, Candidate]]) -> None:
+        if winner is None:
+            provenance.append(f"{label}: {_show(value)} ← default")
+            return
+        line = f"{label}: {_show(value)} ← {winner.source}"
+        if losers:
+            line += " (over " + "; ".join(f"{_show(v)} ← {c.source}" for v, c in losers) + ")"
+        provenance.append(line)
+
+    slug_source = next((c for c in ranked if c.folder and is_dns1123_label(c.folder)), None)
+    display = next((c.name for c in ranked if c.rank == RANK_DEFINITION), None) or next(
+        (c.name for c in sorted(group, key=lambda c: c.rank) if c.rank != RANK_GUIDE), ranked[0].name)
+    if slug_source is not None:
+        slug = slug_source.folder or ""
+        provenance.append(f"name: {slug} ← folder/id of {slug_source.source}")
+    else:
+        slug = slugify(display)
+        provenance.append(f"name: {slug} ← slug of '{display}'")
+    svc = Service(name=slug, display_name=display)
+
+    crit, winner, losers = _pick(group, "criticality")
+    svc.criticality = crit or "supporting"
+    record("criticality", svc.criticality, winner, losers)
+    bcs, winner, losers = _pick(group, "bounded_contexts")
+    svc.bounded_contexts = list(bcs or [])
+    record("bounded_contexts", svc.bounded_contexts, winner, losers)
+
+    path, winner, losers = _pick(group, "ingress_path")
+    if path and not re.fullmatch(r"/[A-Za-z0-9/_.-]*", path):
+        notes.append(f"ingress path '{path}' from {winner.source if winner else '?'} is not a plain URL path; "
+                     f"using /{slug}")
+        path, winner, losers = None, None, []
+    roots, roots_from, _ = _pick(group, "rest_roots")
+    if not path and roots:
+        notes.append(f"{len(roots)} REST roots in {roots_from.source if roots_from else '?'} "
+                     f"({', '.join(roots)}): the ingress routes one prefix, /{slug}; route the others in the gateway")
+    svc.ingress_path = path or ""
+    record("ingress_path", path or f"/{slug}", winner, losers)
+
+    grpc, winner, _ = _pick(group, "grpc")
+    svc.grpc_port = GRPC_PORT if grpc else None
+    if grpc:
+        record("grpc_port", GRPC_PORT, winner, [])
+
+    pubs, winner, losers = _pick(group, "publishes")
+    subs, winner2, losers2 = _pick(group, "subscribes")
+    svc.events = Events(publishes=list(pubs or []), subscribes=list(subs or []))
+    record("events.publishes", svc.events.publishes, winner, losers)
+    record("events.subscribes", svc.events.subscribes, winner2, losers2)
+
+    db, winner, losers = _pick(group, "database")
+    svc.database = db or "none"
+    record("database", svc.database, winner, losers)
+    cache, winner, losers = _pick(group, "cache")
+    svc.cache = cache or "none"
+    record("cache", svc.cache, winner, losers)
+    others, other_from, _ = _pick(group, "other_stores")
+    if others:
+        notes.append(f"not provisioned by the platform: {', '.join(others)} "
+                     f"({other_from.source if other_from else '?'}); add them as managed services")
+
+    level, winner, losers = _pick(group, "scaling")
+    svc.scaling = level or "medium"
+    record("scaling", svc.scaling, winner, losers)
+
+    stack, winner, losers = _pick(group, "tech_stack")
+    svc.tech_stack = {str(k): str(v) for k, v in sorted((stack or {}).items())}
+    if stack:
+        record("tech_stack", svc.tech_stack, winner, losers)
+
+    min_replicas, winner, _ = _pick(group, "replicas_min")
+    production = max(svc.hpa_min, int(min_replicas or 0), 2 if svc.criticality == "core" else 1)
+    svc.replicas = {"dev": 1, "staging": 2 if svc.criticality == "core" else 1, "production": production}
+    svc.strategy = "canary" if svc.criticality == "core" else "rolling"
+    provenance.append(f"strategy: {svc.strategy} ← criticality {svc.criticality}")
+    for bad_field in ("display_name", "ingress_path"):
+        value = str(getattr(svc, bad_field))
+        if unsafe_content(value):
+            raise InputError(t("parasol.unsafe_name", value=value, what=unsafe_content(value)))
+    for bc in svc.bounded_contexts:
+        if unsafe_content(bc):
+            raise InputError(f"{ranked[0].source}: " + t("parasol.unsafe_name", value=bc, what=unsafe_content(bc)))
+    return DiscoveredService(svc, sorted({c.source for c in group}), provenance, notes)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _check_slugs(services: list[DiscoveredService]) -> None:
+    seen: dict[str, DiscoveredService] = {}
+    for found in services:
+        other = seen.get(found.service.name)
+        if other is not None:
+            raise InputError(t("parasol.duplicate_slug", first=other.service.display_name,
+                               second=found.service.display_name, slug=found.service.name))
+        seen[found.service.name] = found
+
+
+def _resolve_calls(services: list[DiscoveredService], groups: list[list[Candidate]]) -> None:
+    """Dependency tables name services by display name; turn them into ``calls`` between slugs."""
+    index: dict[str, str] = {}
+    for found, group in zip(services, groups, strict=True):
+        for cand in group:
+            for key in _keys(cand):
+                index.setdefault(key, found.service.name)
+        index.setdefault(norm(found.service.name), found.service.name)
+    calls: dict[str, set[str]] = {s.service.name: set() for s in services}
+    for found, group in zip(services, groups, strict=True):
+        names, _, _ = _pick(group, "calls_names")
+        callers, _, _ = _pick(group, "called_by_names")
+        for name in names or []:
+            target = index.get(norm(name))
+            if target and target != found.service.name:
+                calls[found.service.name].add(target)
+            elif not target:
+                found.notes.append(f"calls '{name}', which is not a discovered service (no network allow)")
+        for name in callers or []:
+            source = index.get(norm(name))
+            if source and source != found.service.name:
+                calls[source].add(found.service.name)
+    for found in services:
+        found.service.calls = sorted(calls[found.service.name])
+        if found.service.calls:
+            found.provenance.append(f"calls: {_show(found.service.calls)} ← dependency tables")
