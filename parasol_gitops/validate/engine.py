@@ -1,0 +1,122 @@
+"""One validation run: render → app graph → schemas → policies → pipeline sync."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from . import appgraph, pipeline_sync, policies
+from .findings import Finding, finding
+from .render import Obj, Progress, Renderer, kustomize_command
+from .schemas import CoreSchemas, CustomSchemas, error_summary, is_core_group, split_api_version
+
+CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume",
+                  "StorageClass", "PriorityClass", "IngressClass", "ValidatingWebhookConfiguration",
+                  "MutatingWebhookConfiguration", "APIService", "ClusterIssuer", "ClusterSecretStore",
+                  "ClusterPolicy", "ClusterAnalysisTemplate", "RuntimeClass", "ClusterExternalSecret"}
+DEFAULT_KUBE_VERSION = "1.31.0"
+
+
+@dataclass
+class Result:
+    root: Path
+    findings: list[Finding]
+    objects: list[Obj]
+    graph: appgraph.AppGraph
+    stats: dict[str, Any]
+    pipeline: dict[str, Any] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def run(root: Path, *, schema_locations: list[str] | None = None, kube_version: str = DEFAULT_KUBE_VERSION,
+        progress: Progress | None = None) -> Result:
+    if not root.is_dir():
+        raise InputError(f"{root}: not a folder")
+    root = root.resolve()
+    core = CoreSchemas(kube_version)
+    custom = CustomSchemas(list(schema_locations or []))
+    renderer = Renderer(root, kustomize_command(), progress=progress)
+    renderer.discover()
+    if not renderer.kustomizations and not renderer.charts():
+        raise InputError(f"{root}: no kustomization.yaml or Helm chart found: is this a GitOps repository?")
+    answers = appgraph.read_answers(root)
+    renderer.build(renderer.roots())
+    pool: list[Obj] = [o for rel in sorted(renderer.built) for o in renderer.built[rel]]
+    pool.extend(renderer.loose_manifests())
+    pool.extend(renderer.render_charts())
+    graph = appgraph.resolve(root, renderer, pool, answers)
+    _fill_namespaces(pool, graph)
+    objects = _unique(pool)
+
+    findings: list[Finding] = [*renderer.findings, *graph.findings]
+    stats = _schemas(objects, core, custom, findings)
+    stats.update({"kustomizations_built": len(renderer.built), "build_failures": len(renderer.build_errors),
+                  "charts_rendered": len(renderer.rendered_charts), "charts_skipped": len(renderer.skipped_charts),
+                  "applications": len(graph.apps), "services": len(graph.services),
+                  "environments": len(graph.environments)})
+    findings.extend(policies.check_all(objects, graph.services))
+    pipe_findings, pipe_facts = pipeline_sync.check(root, answers)
+    findings.extend(pipe_findings)
+    for err in sorted(set(custom.fetch_errors)):
+        findings.append(finding("PGO-SCHEMA-MISSING", "--schema-location", f"fetch failed: {err}"))
+    unique_findings = sorted(set(findings))
+    return Result(root, unique_findings, objects, graph, stats, pipe_facts, answers)
+
+
+def _fill_namespaces(pool: list[Obj], graph: appgraph.AppGraph) -> None:
+    """Objects without a namespace land in their Application's destination namespace, as Argo CD does."""
+    dest: dict[str, str] = {}
+    for app in graph.apps:
+        ns = app.destination.get("namespace")
+        for src in app.sources:
+            if isinstance(src.get("path"), str) and ns:
+                dest.setdefault(Path(src["path"].strip("/") or ".").as_posix(), str(ns))
+    for o in pool:
+        if o.namespace or o.kind in CLUSTER_SCOPED:
+            continue
+        for path in sorted(dest, key=len, reverse=True):
+            if o.origin == path or o.origin.startswith(path + "/") or o.origin.startswith(path + "["):
+                o.data.setdefault("metadata", {})["namespace"] = dest[path]
+                break
+
+
+def _unique(pool: list[Obj]) -> list[Obj]:
+    seen: set[str] = set()
+    out = []
+    for o in sorted(pool, key=lambda o: (o.origin, o.kind, o.namespace, o.name)):
+        key = json.dumps(o.data, sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            out.append(o)
+    return out
+
+
+def _schemas(objects: list[Obj], core: CoreSchemas, custom: CustomSchemas, findings: list[Finding]) -> dict[str, Any]:
+    passed = failed = 0
+    skipped: dict[str, int] = {}
+    for o in objects:
+        group, version = split_api_version(o.api_version)
+        validator = core.validator(o.kind, o.api_version) if is_core_group(group) else None
+        if validator is None:
+            validator = custom.validator(group, version, o.kind)
+        if validator is None:
+            key = f"{o.api_version}/{o.kind}"
+            skipped[key] = skipped.get(key, 0) + 1
+            continue
+        errors = error_summary(validator, o.data)
+        if errors:
+            failed += 1
+            findings.append(finding("PGO-SCHEMA", o.origin, "; ".join(errors), o.label))
+        else:
+            passed += 1
+    for key, n in sorted(skipped.items()):
+        findings.append(finding("PGO-SCHEMA-MISSING", ".", f"{key}: {n} object(s) skipped"))
+    return {"objects": len(objects), "schema_passed": passed, "schema_failed": failed,
+            "schema_skipped": sum(skipped.values()), "skipped_kinds": sorted(skipped)}

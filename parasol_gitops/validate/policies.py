@@ -1,0 +1,369 @@
+"""Production-readiness policies over the rendered objects. Each check id is documented in ``findings.CHECKS``.
+
+Definitions the checks use (stated here because they are choices):
+- workloads: Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob and Argo Rollouts ``Rollout``
+  (a Rollout with ``workloadRef`` is judged through the Deployment it names); *long-running* ones (all but
+  Pod, Job, CronJob) need liveness and readiness probes;
+- Pod Security "restricted" as in Kubernetes 1.31: no host namespaces, ports or hostPath volumes, not
+  privileged, ``allowPrivilegeEscalation: false``, ``runAsNonRoot: true`` (pod or every container) and no
+  ``runAsUser: 0``, seccomp ``RuntimeDefault``/``Localhost``, ``capabilities.drop: [ALL]`` and nothing added but
+  ``NET_BIND_SERVICE``. ``readOnlyRootFilesystem`` is a separate warning (not part of the standard);
+- resources: requests for CPU and memory and a memory limit. A CPU limit is not demanded: it throttles a
+  service under load without protecting the node, while the memory limit is what keeps a leak contained;
+- image: must carry a tag other than ``latest`` or a digest, judged after kustomize's ``images:`` transform;
+- default-deny: every namespace that runs a workload has a NetworkPolicy with an empty ``podSelector``,
+  ``Ingress`` in ``policyTypes`` and no ingress rule;
+- multi-replica: ``replicas`` > 1, or an HPA on it with ``minReplicas`` > 1; its PDB is a
+  PodDisruptionBudget in the same namespace whose ``matchLabels`` are a subset of the pod labels;
+- HPA bounds: 1 <= minReplicas <= maxReplicas <= 100, and the target exists;
+- wildcard AppProject: ``*`` in ``sourceRepos``, in a destination's server/name/namespace, or as the group or
+  kind of ``clusterResourceWhitelist``;
+- plaintext Secret: a ``v1/Secret`` with ``data`` or ``stringData`` (a kustomize secretGenerator makes one too);
+- analysis: a canary Rollout has background ``analysis`` or an ``analysis`` step; a blue-green one has pre- or
+  post-promotion analysis; every referenced AnalysisTemplate exists;
+- a service is covered by alert rules / a dashboard / a ServiceMonitor when its name appears as a whole word
+  in a PrometheusRule, in a dashboard (ConfigMap labelled ``grafana_dashboard`` or a GrafanaDashboard), or in
+  a ServiceMonitor/PodMonitor (name, labels or selector);
+- state: a namespace holds state when it has a StatefulSet, a PersistentVolumeClaim or a CloudNativePG
+  ``Cluster``; it is covered by a Velero ``Schedule`` whose ``template.includedNamespaces`` holds it (or ``*``)
+  and does not exclude it, or — when its only state is CNPG clusters — by a CNPG ``ScheduledBackup`` there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .findings import Finding, finding
+from .render import Obj
+
+POD_TEMPLATE_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "Rollout"}
+LONG_RUNNING = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout"}
+SCALABLE = {"Deployment", "StatefulSet", "Rollout", "ReplicaSet"}
+HPA_MAX_BOUND = 100
+ALLOWED_VOLUMES = {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected",
+                   "secret"}
+
+
+def pod_spec(obj: Obj) -> dict[str, Any] | None:
+    spec = obj.data.get("spec") or {}
+    if obj.kind == "Pod":
+        return spec
+    if obj.kind == "CronJob":
+        return (((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}).get("spec")
+    if obj.kind in POD_TEMPLATE_KINDS:
+        if obj.kind == "Rollout" and spec.get("workloadRef"):
+            return None
+        return (spec.get("template") or {}).get("spec")
+    return None
+
+
+def pod_labels(obj: Obj) -> dict[str, str]:
+    spec = obj.data.get("spec") or {}
+    return dict((((spec.get("template") or {}).get("metadata") or {}).get("labels")) or {})
+
+
+def _containers(ps: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for key in ("initContainers", "containers", "ephemeralContainers"):
+        out.extend(c for c in ps.get(key) or [] if isinstance(c, dict))
+    return out
+
+
+def check_all(objects: list[Obj], services: Iterable[str]) -> list[Finding]:
+    out: list[Finding] = []
+    for obj in objects:
+        ps = pod_spec(obj)
+        if ps is not None:
+            out.extend(_pod_security(obj, ps))
+            out.extend(_resources_probes_images(obj, ps))
+        if obj.kind == "AppProject" and obj.api_version.startswith("argoproj.io/"):
+            out.extend(_wildcards(obj))
+        if obj.kind == "Secret" and obj.api_version == "v1" and (obj.data.get("data") or obj.data.get("stringData")):
+            out.append(finding("PGO-SECRET-PLAINTEXT", obj.origin, "Secret carries data in git", obj.label))
+    out.extend(_default_deny(objects))
+    out.extend(_pdb_and_hpa(objects))
+    out.extend(_rollout_analysis(objects))
+    out.extend(_service_monitoring(objects, services))
+    out.extend(_backups(objects))
+    return out
+
+
+# ---- workloads ----------------------------------------------------------------------------------------
+def _pod_security(obj: Obj, ps: dict[str, Any]) -> list[Finding]:
+    problems: list[str] = []
+    psc = ps.get("securityContext") or {}
+    for key in ("hostNetwork", "hostPID", "hostIPC"):
+        if ps.get(key):
+            problems.append(f"{key}: true")
+    for vol in ps.get("volumes") or []:
+        kinds = set(vol) - {"name"}
+        if kinds - ALLOWED_VOLUMES:
+            problems.append(f"volume {vol.get('name')} uses {', '.join(sorted(kinds - ALLOWED_VOLUMES))}")
+    if psc.get("runAsUser") == 0:
+        problems.append("pod runAsUser: 0")
+    ro_missing: list[str] = []
+    for c in _containers(ps):
+        name = c.get("name", "?")
+        sc = c.get("securityContext") or {}
+        if sc.get("privileged"):
+            problems.append(f"{name}: privileged")
+        if sc.get("allowPrivilegeEscalation") is not False:
+            problems.append(f"{name}: allowPrivilegeEscalation not false")
+        if not (sc.get("runAsNonRoot") is True or (psc.get("runAsNonRoot") is True and
+                                                     sc.get("runAsNonRoot") is not False)):
+            problems.append(f"{name}: runAsNonRoot not true")
+        if sc.get("runAsUser") == 0:
+            problems.append(f"{name}: runAsUser: 0")
+        seccomp = (sc.get("seccompProfile") or psc.get("seccompProfile") or {}).get("type")
+        if seccomp not in ("RuntimeDefault", "Localhost"):
+            problems.append(f"{name}: seccompProfile not RuntimeDefault")
+        caps = sc.get("capabilities") or {}
+        if "ALL" not in (caps.get("drop") or []):
+            problems.append(f"{name}: capabilities.drop lacks ALL")
+        added = set(caps.get("add") or []) - {"NET_BIND_SERVICE"}
+        if added:
+            problems.append(f"{name}: adds {', '.join(sorted(added))}")
+        if any(p.get("hostPort") for p in c.get("ports") or [] if isinstance(p, dict)):
+            problems.append(f"{name}: hostPort")
+        if sc.get("readOnlyRootFilesystem") is not True:
+            ro_missing.append(name)
+    out = []
+    if problems:
+        out.append(finding("PGO-POD-SECURITY", obj.origin, "; ".join(problems), obj.label))
+    if ro_missing:
+        out.append(finding("PGO-READONLY-ROOTFS", obj.origin, f"containers: {', '.join(ro_missing)}", obj.label))
+    return out
+
+
+def _resources_probes_images(obj: Obj, ps: dict[str, Any]) -> list[Finding]:
+    out = []
+    missing_res, missing_probes, bad_images = [], [], []
+    for key in ("initContainers", "containers"):
+        for c in ps.get(key) or []:
+            if not isinstance(c, dict):
+                continue
+            name = c.get("name", "?")
+            res = c.get("resources") or {}
+            req, lim = res.get("requests") or {}, res.get("limits") or {}
+            lacks = [f"requests.{r}" for r in ("cpu", "memory") if r not in req]
+            lacks += ["limits.memory"] if "memory" not in lim else []
+            if lacks:
+                missing_res.append(f"{name} ({', '.join(lacks)})")
+            if key == "containers" and obj.kind in LONG_RUNNING:
+                probes = [p for p in ("livenessProbe", "readinessProbe") if not c.get(p)]
+                if probes:
+                    missing_probes.append(f"{name} ({', '.join(probes)})")
+            problem = image_problem(str(c.get("image", "")))
+            if problem:
+                bad_images.append(f"{name}: {problem}")
+    if missing_res:
+        out.append(finding("PGO-RESOURCES", obj.origin, "; ".join(missing_res), obj.label))
+    if missing_probes:
+        out.append(finding("PGO-PROBES", obj.origin, "; ".join(missing_probes), obj.label))
+    if bad_images:
+        out.append(finding("PGO-IMAGE-TAG", obj.origin, "; ".join(bad_images), obj.label))
+    return out
+
+
+def image_problem(image: str) -> str | None:
+    if not image:
+        return "no image"
+    if "@sha256:" in image or "@sha512:" in image:
+        return None
+    last = image.rsplit("/", 1)[-1]
+    if ":" not in last:
+        return f"'{image}' has no tag"
+    if last.rsplit(":", 1)[1] == "latest":
+        return f"'{image}' uses latest"
+    return None
+
+
+# ---- AppProjects --------------------------------------------------------------------------------------
+def _wildcards(obj: Obj) -> list[Finding]:
+    spec = obj.data.get("spec") or {}
+    where: list[str] = []
+    if "*" in [str(r) for r in spec.get("sourceRepos") or []]:
+        where.append("sourceRepos")
+    for i, d in enumerate(spec.get("destinations") or []):
+        for key in ("server", "name", "namespace"):
+            if isinstance(d, dict) and str(d.get(key, "")) == "*":
+                where.append(f"destinations[{i}].{key}")
+    for i, r in enumerate(spec.get("clusterResourceWhitelist") or []):
+        for key in ("group", "kind"):
+            if isinstance(r, dict) and str(r.get(key, "")) == "*":
+                where.append(f"clusterResourceWhitelist[{i}].{key}")
+    return [finding("PGO-PROJECT-WILDCARD", obj.origin, f"'*' in {', '.join(where)}", obj.label)] if where else []
+
+
+# ---- namespaces -------------------------------------------------------------------------------------
+def _default_deny(objects: list[Obj]) -> list[Finding]:
+    workload_ns: dict[str, Obj] = {}
+    for o in objects:
+        if pod_spec(o) is not None or o.kind == "CronJob":
+            workload_ns.setdefault(o.namespace or "default", o)
+    denied = set()
+    for o in objects:
+        if o.kind != "NetworkPolicy":
+            continue
+        spec = o.data.get("spec") or {}
+        selector = spec.get("podSelector")
+        empty_selector = isinstance(selector, dict) and not selector.get("matchLabels") \
+            and not selector.get("matchExpressions")
+        if empty_selector and "Ingress" in (spec.get("policyTypes") or []) and not spec.get("ingress"):
+            denied.add(o.namespace or "default")
+    return [finding("PGO-NETPOL-DEFAULT-DENY", workload_ns[ns].origin,
+                    f"namespace '{ns}' runs workloads without a default-deny NetworkPolicy")
+            for ns in sorted(set(workload_ns) - denied)]
+
+
+def _selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
+    match = selector.get("matchLabels") or {}
+    if not match and not selector.get("matchExpressions"):
+        return False
+    if any(labels.get(k) != v for k, v in match.items()):
+        return False
+    for expr in selector.get("matchExpressions") or []:
+        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
+        if (op == "In" and labels.get(key) not in values) or (op == "NotIn" and labels.get(key) in values) \
+                or (op == "Exists" and key not in labels) or (op == "DoesNotExist" and key in labels):
+            return False
+    return True
+
+
+def _pdb_and_hpa(objects: list[Obj]) -> list[Finding]:
+    out = []
+    workloads = {(o.namespace, o.kind, o.name): o for o in objects if o.kind in SCALABLE and pod_spec(o) is not None}
+    by_name = {(o.namespace, o.name): o for o in objects if o.kind in SCALABLE}
+    hpa_min: dict[tuple[str, str], int] = {}
+    for h in (o for o in objects if o.kind == "HorizontalPodAutoscaler"):
+        spec = h.data.get("spec") or {}
+        lo, hi = spec.get("minReplicas", 1), spec.get("maxReplicas")
+        ref = spec.get("scaleTargetRef") or {}
+        problems = []
+        if not isinstance(lo, int) or lo < 1:
+            problems.append(f"minReplicas {lo} < 1")
+        if not isinstance(hi, int) or hi > HPA_MAX_BOUND:
+            problems.append(f"maxReplicas {hi} > {HPA_MAX_BOUND}")
+        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+            problems.append(f"minReplicas {lo} > maxReplicas {hi}")
+        if (h.namespace, ref.get("name")) not in by_name:
+            problems.append(f"target {ref.get('kind')}/{ref.get('name')} not found")
+        if problems:
+            out.append(finding("PGO-HPA-BOUNDS", h.origin, "; ".join(problems), h.label))
+        if isinstance(lo, int):
+            hpa_min[(h.namespace, str(ref.get("name")))] = lo
+    pdbs = [o for o in objects if o.kind == "PodDisruptionBudget"]
+    for (ns, _kind, name), w in sorted(workloads.items()):
+        replicas = (w.data.get("spec") or {}).get("replicas", 1)
+        replicas = max(replicas if isinstance(replicas, int) else 1, hpa_min.get((ns, name), 1))
+        if replicas <= 1:
+            continue
+        labels = pod_labels(w)
+        if not any(p.namespace == ns and _selects((p.data.get("spec") or {}).get("selector") or {}, labels)
+                   for p in pdbs):
+            out.append(finding("PGO-PDB", w.origin, f"{replicas} replicas and no PodDisruptionBudget", w.label))
+    return out
+
+
+# ---- Rollouts ----------------------------------------------------------------------------------------
+def _rollout_analysis(objects: list[Obj]) -> list[Finding]:
+    out = []
+    templates = {(o.namespace, o.name) for o in objects if o.kind == "AnalysisTemplate"}
+    cluster_templates = {o.name for o in objects if o.kind == "ClusterAnalysisTemplate"}
+    for r in (o for o in objects if o.kind == "Rollout"):
+        strategy = (r.data.get("spec") or {}).get("strategy") or {}
+        refs: list[dict[str, Any]] = []
+        if "canary" in strategy:
+            canary = strategy["canary"] or {}
+            blocks = [canary.get("analysis")] + [s.get("analysis") for s in canary.get("steps") or []
+                                                 if isinstance(s, dict)]
+        elif "blueGreen" in strategy:
+            bg = strategy["blueGreen"] or {}
+            blocks = [bg.get("prePromotionAnalysis"), bg.get("postPromotionAnalysis")]
+        else:
+            continue
+        blocks = [b for b in blocks if isinstance(b, dict)]
+        if not blocks:
+            out.append(finding("PGO-ROLLOUT-ANALYSIS", r.origin,
+                               f"{next(iter(strategy))} strategy without analysis", r.label))
+            continue
+        for b in blocks:
+            refs.extend(t for t in b.get("templates") or [] if isinstance(t, dict))
+        missing = sorted({t.get("templateName", "") for t in refs if not (
+            (t.get("clusterScope") and t.get("templateName") in cluster_templates) or
+            (not t.get("clusterScope") and (r.namespace, t.get("templateName")) in templates))})
+        if missing:
+            out.append(finding("PGO-ROLLOUT-ANALYSIS", r.origin,
+                               f"AnalysisTemplate not found: {', '.join(missing)}", r.label))
+    return out
+
+
+# ---- monitoring ---------------------------------------------------------------------------------------
+def mentions(text: str, name: str) -> bool:
+    return re.search(rf"(?<![a-z0-9-]){re.escape(name)}(?![a-z0-9-])", text) is not None
+
+
+def monitoring_coverage(objects: list[Obj], services: Iterable[str]) -> dict[str, dict[str, bool]]:
+    """Per service: has ``alerts``, ``dashboard``, ``monitor`` (ServiceMonitor/PodMonitor)."""
+    rules = [json.dumps(o.data, sort_keys=True) for o in objects if o.kind == "PrometheusRule"]
+    dashboards = [json.dumps(o.data, sort_keys=True) for o in objects
+                  if (o.kind == "ConfigMap" and "grafana_dashboard" in ((o.data.get("metadata") or {}).get("labels")
+                                                                        or {}))
+                  or o.kind == "GrafanaDashboard"]
+    monitors = [json.dumps({"m": o.data.get("metadata"), "s": (o.data.get("spec") or {}).get("selector")},
+                           sort_keys=True) for o in objects if o.kind in ("ServiceMonitor", "PodMonitor")]
+    return {svc: {"alerts": any(mentions(t, svc) for t in rules),
+                  "dashboard": any(mentions(t, svc) for t in dashboards),
+                  "monitor": any(mentions(t, svc) for t in monitors)} for svc in services}
+
+
+def _service_monitoring(objects: list[Obj], services: Iterable[str]) -> list[Finding]:
+    out = []
+    for svc, cov in monitoring_coverage(objects, services).items():
+        where = f"services/{svc}"
+        if not cov["alerts"]:
+            out.append(finding("PGO-SERVICE-ALERTS", where, f"no PrometheusRule mentions '{svc}'"))
+        if not cov["dashboard"]:
+            out.append(finding("PGO-SERVICE-DASHBOARD", where, f"no dashboard mentions '{svc}'"))
+        if not cov["monitor"]:
+            out.append(finding("PGO-SERVICE-MONITOR", where, f"no ServiceMonitor/PodMonitor selects '{svc}'"))
+    return out
+
+
+# ---- backups -----------------------------------------------------------------------------------------
+def stateful_namespaces(objects: list[Obj]) -> dict[str, list[Obj]]:
+    state: dict[str, list[Obj]] = {}
+    for o in objects:
+        if o.kind in ("StatefulSet", "PersistentVolumeClaim") or (
+                o.kind == "Cluster" and o.api_version.startswith("postgresql.cnpg.io/")):
+            state.setdefault(o.namespace or "default", []).append(o)
+    return state
+
+
+def backup_covered(objects: list[Obj]) -> dict[str, bool]:
+    schedules = [o for o in objects if o.kind == "Schedule" and o.api_version.startswith("velero.io/")]
+    cnpg_backups = {o.namespace for o in objects if o.kind == "ScheduledBackup"}
+    result = {}
+    for ns, objs in stateful_namespaces(objects).items():
+        covered = False
+        for s in schedules:
+            tpl = (s.data.get("spec") or {}).get("template") or {}
+            inc = [str(x) for x in tpl.get("includedNamespaces") or ["*"]]
+            exc = [str(x) for x in tpl.get("excludedNamespaces") or []]
+            if (ns in inc or "*" in inc) and ns not in exc:
+                covered = True
+        if not covered and all(o.kind == "Cluster" for o in objs) and ns in cnpg_backups:
+            covered = True
+        result[ns] = covered
+    return result
+
+
+def _backups(objects: list[Obj]) -> list[Finding]:
+    state = stateful_namespaces(objects)
+    return [finding("PGO-BACKUP", state[ns][0].origin,
+                    f"namespace '{ns}' holds {', '.join(sorted({o.kind for o in state[ns]}))} and no backup "
+                    "schedule covers it")
+            for ns, ok in sorted(backup_covered(objects).items()) if not ok]

@@ -1,0 +1,324 @@
+"""Turn a GitOps repository into Kubernetes objects: kustomize builds (in parallel), Helm renders, plain YAML.
+
+Which kustomizations are built: every *root* (a kustomization that no other local kustomization includes
+through ``resources``/``bases``/``components``; ``kind: Component`` folders are never built alone) plus every
+Argo CD source path that is a kustomization (added later by the app graph via :meth:`Renderer.build`). Building
+only roots keeps a base from being built once per overlay, and an overlay that an aggregating view includes is
+still built on its own when an Application deploys it.
+
+A kustomization that pulls a remote base (a URL or ``github.com/...?ref=``) cannot be built offline: its local
+resource files are validated on their own and a ``PGO-REMOTE-BASE`` info finding says so.
+
+Builds are subprocesses (``kustomize build`` or ``kubectl kustomize``), run from a thread pool.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import ToolMissingError
+from .findings import Finding, finding
+
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+SKIP_DIRS = {".git", ".github", ".gitlab", "node_modules", "__pycache__", ".venv", ".tools"}
+Progress = Callable[[int, int, str], None]
+
+try:  # libyaml makes parsing kustomize output several times faster
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - pure-Python PyYAML
+    _Loader = yaml.SafeLoader
+
+
+@dataclass
+class Obj:
+    """A rendered Kubernetes object and the repository path it came from."""
+
+    data: dict[str, Any]
+    origin: str
+
+    @property
+    def kind(self) -> str:
+        return str(self.data.get("kind", ""))
+
+    @property
+    def api_version(self) -> str:
+        return str(self.data.get("apiVersion", ""))
+
+    @property
+    def name(self) -> str:
+        return str((self.data.get("metadata") or {}).get("name", ""))
+
+    @property
+    def namespace(self) -> str:
+        return str((self.data.get("metadata") or {}).get("namespace") or "")
+
+    @property
+    def label(self) -> str:
+        ns = self.namespace
+        return f"{self.kind}/{ns}/{self.name}" if ns else f"{self.kind}/{self.name}"
+
+
+@dataclass
+class Kustomization:
+    rel: str
+    is_component: bool
+    local_refs: list[str]  # repository-relative folders it includes
+    remote_refs: list[str]
+    local_files: list[str]  # repository-relative resource files
+
+
+@dataclass
+class Renderer:
+    root: Path
+    command: list[str]
+    workers: int = field(default_factory=lambda: max(2, min(16, (os.cpu_count() or 2) * 2)))
+    progress: Progress | None = None
+    kustomizations: dict[str, Kustomization] = field(default_factory=dict)
+    built: dict[str, list[Obj]] = field(default_factory=dict)
+    build_errors: dict[str, str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    skipped_charts: list[str] = field(default_factory=list)
+    rendered_charts: list[str] = field(default_factory=list)
+
+    # ---- discovery -------------------------------------------------------------------------------
+    def discover(self) -> None:
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+            for name in KUSTOMIZATION_FILES:
+                if name in filenames:
+                    rel = _rel(self.root, Path(dirpath))
+                    self.kustomizations[rel] = self._parse_kustomization(rel, Path(dirpath) / name)
+                    break
+
+    def _parse_kustomization(self, rel: str, file: Path) -> Kustomization:
+        try:
+            data = yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader) or {}
+        except (yaml.YAMLError, OSError, UnicodeDecodeError):
+            data = {}  # the build reports the real error with its line
+        if not isinstance(data, dict):
+            data = {}
+        refs: list[str] = []
+        for key in ("resources", "bases", "components"):
+            refs.extend(str(r) for r in (data.get(key) or []) if isinstance(r, str))
+        local, remote, files = [], [], []
+        base = self.root / rel
+        for ref in refs:
+            if _is_remote(ref):
+                remote.append(ref)
+                continue
+            target = (base / ref).resolve()
+            if target.is_dir():
+                local.append(_rel(self.root, target))
+            else:
+                files.append(_rel(self.root, target))
+        return Kustomization(rel, data.get("kind") == "Component", local, remote, files)
+
+    def roots(self) -> list[str]:
+        included: set[str] = set()
+        for k in self.kustomizations.values():
+            if not k.remote_refs:
+                included.update(k.local_refs)
+        return sorted(rel for rel, k in self.kustomizations.items() if rel not in included and not k.is_component)
+
+    def closure(self, rel: str) -> set[str]:
+        """Every local kustomization folder ``rel`` includes, transitively (itself too)."""
+        seen: set[str] = set()
+        stack = [rel]
+        while stack:
+            cur = stack.pop()
+            if cur in seen:
+                continue
+            seen.add(cur)
+            k = self.kustomizations.get(cur)
+            if k:
+                stack.extend(k.local_refs)
+        return seen
+
+    # ---- kustomize -------------------------------------------------------------------------------
+    def build(self, rels: Iterable[str]) -> None:
+        """Build the given kustomization folders (those not built yet) in parallel."""
+        todo = sorted({r for r in rels if r not in self.built and r not in self.build_errors})
+        local = [r for r in todo if not self.kustomizations[r].remote_refs]
+        for rel in todo:
+            if self.kustomizations[rel].remote_refs:
+                self._load_remote_kustomization(rel)
+        total = len(local)
+        done = 0
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            for rel, result in zip(local, pool.map(self._build_one, local), strict=True):
+                done += 1
+                if self.progress:
+                    self.progress(done, total, rel)
+                objs, error = result
+                if error is not None:
+                    self.build_errors[rel] = error
+                    self.findings.append(finding("PGO-BUILD", rel, error))
+                else:
+                    self.built[rel] = objs
+
+    def _build_one(self, rel: str) -> tuple[list[Obj], str | None]:
+        try:
+            proc = subprocess.run([*self.command, str(self.root / rel)], capture_output=True, text=True,
+                                  timeout=300, check=False)
+        except subprocess.TimeoutExpired:
+            return [], "build timed out after 300 s"
+        if proc.returncode != 0:
+            return [], _one_line(proc.stderr) or f"exit {proc.returncode}"
+        try:
+            return _objects(proc.stdout, rel), None
+        except yaml.YAMLError as exc:
+            return [], f"unreadable build output: {_one_line(str(exc))}"
+
+    def _load_remote_kustomization(self, rel: str) -> None:
+        k = self.kustomizations[rel]
+        objs: list[Obj] = []
+        for f in k.local_files:
+            try:
+                objs.extend(_objects((self.root / f).read_text(encoding="utf-8"), f))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+                self.build_errors[rel] = f"{f}: {_one_line(str(exc))}"
+                self.findings.append(finding("PGO-BUILD", rel, self.build_errors[rel]))
+                return
+        self.built[rel] = objs
+        self.findings.append(finding("PGO-REMOTE-BASE", rel, ", ".join(k.remote_refs)))
+
+    # ---- plain YAML (Argo CD directory sources and loose manifests) -------------------------------
+    def load_directory(self, rel: str, *, recurse: bool = False) -> list[Obj]:
+        folder = self.root / rel
+        files = sorted(folder.rglob("*") if recurse else folder.iterdir())
+        objs: list[Obj] = []
+        for f in files:
+            if f.is_file() and f.suffix in (".yaml", ".yml", ".json") and f.name not in KUSTOMIZATION_FILES:
+                objs.extend(self.load_file(f))
+        return objs
+
+    def load_file(self, f: Path) -> list[Obj]:
+        rel = _rel(self.root, f)
+        try:
+            return _objects(f.read_text(encoding="utf-8"), rel)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            self.findings.append(finding("PGO-BUILD", rel, f"unreadable manifest: {_one_line(str(exc))}"))
+            return []
+
+    def loose_manifests(self) -> list[Obj]:
+        """Kubernetes objects in YAML files outside every kustomization and chart (e.g. a plain bootstrap/)."""
+        owned = [self.root / r for r in self.kustomizations] + [self.root / c for c in self.charts()]
+        objs: list[Obj] = []
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            here = Path(dirpath)
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+            if any(here == o or o in here.parents for o in owned):
+                dirnames[:] = []
+                continue
+            for name in sorted(filenames):
+                if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                    try:
+                        docs = _objects((here / name).read_text(encoding="utf-8"), _rel(self.root, here / name))
+                    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                        continue  # not a manifest (docs data, drill records …): not ours to judge
+                    objs.extend(docs)
+        return objs
+
+    # ---- Helm ------------------------------------------------------------------------------------
+    def charts(self) -> list[str]:
+        found: list[str] = []
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+            if "Chart.yaml" in filenames:
+                found.append(_rel(self.root, Path(dirpath)))
+                dirnames[:] = []  # subcharts render with their parent
+        return sorted(found)
+
+    def render_charts(self) -> list[Obj]:
+        charts = self.charts()
+        if not charts:
+            return []
+        try:
+            import helm_python
+        except ImportError:
+            for c in charts:
+                self.skipped_charts.append(c)
+                self.findings.append(finding("PGO-HELM-SKIPPED", c, "helm_python is not importable"))
+            return []
+        objs: list[Obj] = []
+        for chart in charts:
+            folder = self.root / chart
+            value_files = sorted(p.name for p in folder.glob("values-*.yaml"))
+            try:
+                base_values = yaml.load((folder / "values.yaml").read_text(encoding="utf-8"), Loader=_Loader) or {} \
+                    if (folder / "values.yaml").is_file() else {}
+                loaded = helm_python.Chart.load(str(folder))
+                for vf in value_files or [""]:
+                    values = dict(base_values)
+                    if vf:
+                        extra = yaml.load((folder / vf).read_text(encoding="utf-8"), Loader=_Loader) or {}
+                        values = _merge(values, extra)
+                    rendered = loaded.render(values=values, name=folder.name, namespace="default")
+                    origin = f"{chart}[{vf or 'values.yaml'}]"
+                    for path in sorted(rendered):
+                        if path.endswith((".yaml", ".yml")) and not path.endswith("NOTES.txt"):
+                            objs.extend(_objects(rendered[path], origin))
+                self.rendered_charts.append(chart)
+            except Exception as exc:  # helm_python raises its own error family; any of them is a render failure
+                self.findings.append(finding("PGO-HELM-RENDER", chart, _one_line(str(exc)) or type(exc).__name__))
+        return objs
+
+
+def kustomize_command() -> list[str]:
+    """``kustomize build`` when installed, else ``kubectl kustomize``; a clear exit-2 error when neither is."""
+    if shutil.which("kustomize"):
+        return ["kustomize", "build"]
+    if shutil.which("kubectl"):
+        return ["kubectl", "kustomize"]
+    raise ToolMissingError(
+        "neither kustomize nor kubectl is on PATH: validate needs one of them to build the overlays",
+        hint="install kubectl (it embeds kustomize) or kustomize v5 and run again",
+    )
+
+
+def _objects(text: str, origin: str) -> list[Obj]:
+    out = []
+    for doc in yaml.load_all(text, Loader=_Loader):
+        if isinstance(doc, dict) and doc.get("kind") == "List" and isinstance(doc.get("items"), list):
+            out.extend(Obj(i, origin) for i in doc["items"] if _is_object(i))
+        elif _is_object(doc):
+            out.append(Obj(doc, origin))
+    return out
+
+
+def _is_object(doc: Any) -> bool:
+    return isinstance(doc, dict) and isinstance(doc.get("apiVersion"), str) and isinstance(doc.get("kind"), str) \
+        and isinstance(doc.get("metadata"), dict)
+
+
+def _is_remote(ref: str) -> bool:
+    return "://" in ref or ref.startswith(("github.com/", "gitlab.com/", "bitbucket.org/", "git@")) or "?ref=" in ref
+
+
+def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _rel(root: Path, p: Path) -> str:
+    try:
+        rel = p.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return p.as_posix()
+    return rel or "."
+
+
+def _one_line(text: str) -> str:
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    return " | ".join(lines[:3])[:500]
