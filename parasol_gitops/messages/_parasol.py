@@ -42,6 +42,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "⚠️  --force: proceeding although phase 6 is incomplete ({missing}); tech stacks come from phase 4 only",
         "ja": "⚠️  --force: フェーズ6が未完了のまま続行します（{missing}）。技術スタックはフェーズ4の記載のみを使います",
     },
+    "parasol.plan_phase6_warning": {
+        "en": "⚠️  phase 6 (implementation) is incomplete ({missing}); generation will need --force",
+        "ja": "⚠️  フェーズ6（実装）が未完了です（{missing}）。生成には --force が必要です",
+    },
     "parasol.no_services": {
         "en": "no services found: looked in {where}",
         "ja": "サービスが見つかりません: {where} を探しました",

@@ -1,0 +1,185 @@
+"""Write ``outputs/7-platform`` — the GitOps repository of a Parasol project — from discovered services.
+
+The folder is its own git repository. The first run renders the template (``scaffold.copy``) and commits it;
+later runs commit whatever the user changed by hand ("hand edits before parasol-gitops update") and then run
+``copier update`` (``scaffold.update``), so hand edits survive a regeneration and a real clash is a conflict
+(exit 1, files named) rather than a silent overwrite.
+
+``infra``, ``cicd`` and ``monitoring`` regenerate a slice only: the whole repository is rendered into a temporary
+folder and just the files of that slice (:data:`PARTS`) are copied over; every other file keeps its bytes.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import CheckFailed, InputError, SpecError
+from ..messages import t
+from ..spec import PlatformSpec
+from .discovery import Discovery
+from .project import ParasolProject
+
+PLATFORM_DIR = "7-platform"
+ANSWERS_FILE = ".copier-answers.yml"
+HAND_EDITS_MESSAGE = "hand edits before parasol-gitops update"
+FALLBACK_AUTHOR = ("parasol-gitops", "parasol-gitops@localhost")
+
+# Files each partial subcommand owns (fnmatch patterns on POSIX paths; "*" also crosses "/").
+PARTS: dict[str, tuple[str, ...]] = {
+    "infra": ("infrastructure-design.md",),
+    "cicd": ("cicd-pipeline.md", "pipeline.yaml", ".github/workflows/*", ".gitlab-ci.yml", ".gitlab/*"),
+    "monitoring": (
+        "monitoring-observability.md",
+        "platform/monitoring/*",
+        "services/*/base/servicemonitor.yaml",
+        "kubernetes/base/*/servicemonitor.yaml",
+    ),
+}
+# Answers a project may set under settings.platform in parasol.yaml (the rest comes from discovery).
+OVERRIDABLE = ("environments", "gitops_repo_url", "registry", "ci_target", "secrets_backend", "ingress_class",
+               "base_domain", "packaging", "rpo_hours", "rto_hours", "argocd_version")
+
+
+def platform_dir(project: ParasolProject) -> Path:
+    return project.output_dir / PLATFORM_DIR
+
+
+def build_spec(project: ParasolProject, discovery: Discovery) -> PlatformSpec:
+    """The platform spec (Copier answers) for the discovered services, ``layout: parasol``."""
+    answers: dict[str, Any] = {
+        "project_name": discovery.project_name,
+        "layout": "parasol",
+        "docs_language": project.language,
+    }
+    overrides = project.setting("platform")
+    if overrides is not None:
+        if not isinstance(overrides, dict):
+            raise SpecError("parasol.yaml", "settings.platform", "must be a mapping of template answers")
+        for key, value in overrides.items():
+            if key not in OVERRIDABLE:
+                raise SpecError("parasol.yaml", f"settings.platform.{key}",
+                                f"unknown or not overridable (choose {', '.join(OVERRIDABLE)})")
+            answers[str(key)] = _plain(value)
+    answers["services"] = [asdict(found.service) for found in discovery.services]
+    spec = PlatformSpec.from_answers(answers, source="discovered services")
+    return spec
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+@dataclass
+class Result:
+    mode: str  # "created" | "updated"
+    dest: Path
+    files: list[str]  # every file of the repository after the run (sorted, POSIX, relative)
+    changed: list[str] = field(default_factory=list)
+    hand_edits_committed: bool = False
+
+
+def generate(dest: Path, spec: PlatformSpec, *, src: str | None = None, vcs_ref: str | None = None) -> Result:
+    """Create or update the GitOps repository ``dest``; CheckFailed naming the files when conflicts remain."""
+    from .. import scaffold
+
+    answers = spec.to_answers()
+    if not dest.exists() or (dest.is_dir() and not any(dest.iterdir())):
+        scaffold.copy(dest, answers, src=src, vcs_ref=vcs_ref)
+        repo = _ensure_repo(dest)
+        _commit_all(repo, f"parasol-gitops platform: generate {len(spec.services)} services")
+        files = _files(dest)
+        return Result("created", dest, files, changed=files)
+    if not dest.is_dir() or not (dest / ANSWERS_FILE).is_file():
+        raise InputError(t("parasol.not_a_repo", path=str(dest)))
+    repo = _ensure_repo(dest)
+    before = _snapshot(dest)
+    hand_edits = _commit_all(repo, HAND_EDITS_MESSAGE)
+    conflicts = scaffold.update(dest, answers, vcs_ref=vcs_ref or ("HEAD" if src is None else None))
+    if conflicts:
+        raise CheckFailed(t("parasol.conflicts", count=len(conflicts), files=", ".join(conflicts), path=str(dest)))
+    _commit_all(repo, f"parasol-gitops platform: update {len(spec.services)} services")
+    after = _snapshot(dest)
+    changed = sorted(rel for rel in after if before.get(rel) != after[rel])
+    return Result("updated", dest, sorted(after), changed=changed, hand_edits_committed=hand_edits)
+
+
+def regenerate_part(dest: Path, spec: PlatformSpec, part: str, *, src: str | None = None,
+                    vcs_ref: str | None = None) -> list[str]:
+    """Re-render and copy only the files of ``part`` into ``dest``; returns the files written (changed)."""
+    from .. import scaffold
+    from ..fsutil import write_files
+
+    if not (dest / ANSWERS_FILE).is_file():
+        raise InputError(t("parasol.partial.needs_repo", path=str(dest), part=part))
+    patterns = PARTS[part]
+    tmp = Path(tempfile.mkdtemp(prefix=".parasol-gitops-part-", dir=dest.parent))
+    try:
+        rendered = tmp / "repo"
+        scaffold.render(rendered, spec.to_answers(), src=src, vcs_ref=vcs_ref)
+        selected = {rel: (rendered / rel).read_bytes() for rel in _files(rendered) if _matches(rel, patterns)}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    written = write_files(dest, selected)
+    rels = sorted(p.relative_to(dest).as_posix() for p in written)
+    if rels and (dest / ".git").exists():
+        repo = _ensure_repo(dest)
+        repo.index.add(rels)
+        _commit(repo, f"parasol-gitops platform {part}: regenerate {len(rels)} files")
+    return rels
+
+
+def _matches(rel: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(rel, pattern) for pattern in patterns)
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if (p.is_file() or p.is_symlink()) and ".git" not in p.relative_to(root).parts
+    )
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {rel: (root / rel).read_bytes() for rel in _files(root)}
+
+
+def _ensure_repo(dest: Path) -> Any:
+    import git
+
+    try:
+        repo = git.Repo(dest)
+        if Path(repo.working_tree_dir or "").resolve() == dest.resolve():
+            return repo
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        pass
+    # Not a repository of its own (possibly inside the project's repository): outputs/7-platform is the GitOps
+    # repository, so it gets its own.
+    return git.Repo.init(dest, initial_branch="main")
+
+
+def _commit_all(repo: Any, message: str) -> bool:
+    """Stage everything (deletions too) and commit; False when there was nothing to commit."""
+    repo.git.add("--all", ".")
+    if repo.head.is_valid() and not repo.index.diff("HEAD"):
+        return False
+    _commit(repo, message)
+    return True
+
+
+def _commit(repo: Any, message: str) -> None:
+    import git
+
+    reader = repo.config_reader()
+    has_identity = reader.has_option("user", "name") and reader.has_option("user", "email")
+    actor = None if has_identity else git.Actor(*FALLBACK_AUTHOR)
+    repo.index.commit(message, author=actor, committer=actor)
