@@ -161,8 +161,7 @@ def topic(event: str) -> str:
 
 def scaling_level(text: str) -> str | None:
     """高/中/低 (or high/medium/low), a range such as 低〜中 taking its upper end."""
-    found = [SCALING_WORDS[w] for w in re.findall(r"高|中|低|high|medium|low", text, flags=re.IGNORECASE)
-             if w.lower() in SCALING_WORDS or w in SCALING_WORDS]
+    found = [SCALING_WORDS[w.lower()] for w in re.findall(r"高|中|低|high|medium|low", text, flags=re.IGNORECASE)]
     if not found:
         return None
     return max(found, key=LEVEL_ORDER.index)
@@ -539,6 +538,10 @@ def _merge(group: list[Candidate]) -> DiscoveredService:
     svc.criticality = crit or "supporting"
     record("criticality", svc.criticality, winner, losers)
     bcs, winner, losers = _pick(group, "bounded_contexts")
+    same = [v for v, _ in losers if sorted(v) == sorted(bcs or [])]
+    if same:  # phase-6 folders come sorted; a document with the same contexts has the designed order
+        bcs = same[0]
+        losers = [(v, c) for v, c in losers if sorted(v) != sorted(bcs)]
     svc.bounded_contexts = list(bcs or [])
     record("bounded_contexts", svc.bounded_contexts, winner, losers)
 

@@ -1,0 +1,197 @@
+"""Synthetic Parasol projects for the ``platform`` tests, and copies of the real fixtures.
+
+A synthetic project has what a real one has after phase 6: ``parasol.yaml`` (with comments, quoting and
+Japanese text so that round trips are tested), phase-4 service definitions in the asashi format, and
+phase-6 implementation guides with ``## 技術スタック`` bullets.
+"""
+
+from __future__ import annotations
+
+import shutil
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from conftest import PARASOL_FIXTURES
+
+
+def copy_fixture(name: str, dest_parent: Path) -> Path:
+    """A writable copy of a real fixture project (the shared ones are read-only)."""
+    dest = dest_parent / name
+    shutil.copytree(PARASOL_FIXTURES / name, dest, symlinks=True)
+    for path in [dest, *dest.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    return dest
+
+
+@dataclass
+class SvcDef:
+    name: str  # サービス名 (English or Japanese)
+    folder: str | None  # phase-4 folder (None: the service is only in parasol.yaml)
+    type: str = "Core"
+    bcs: list[str] = field(default_factory=lambda: ["main"])
+    base_url: str | None = None
+    grpc: bool = False
+    publishes: list[str] = field(default_factory=list)
+    subscribes: list[str] = field(default_factory=list)
+    stores: list[str] = field(default_factory=lambda: ["PostgreSQL"])
+    scaling: str = "中"
+    calls: list[str] = field(default_factory=list)  # display names of services this one calls
+    yaml_type: str | None = None  # type in parasol.yaml when it should disagree with the definition
+    stack: dict[str, str] | None = None  # phase-6 技術スタック bullets; None: no guide
+    guide_folder: str | None = None  # phase-6 folder; default: the phase-4 folder or the name
+
+
+DEFAULT_SERVICES: list[SvcDef] = [
+    SvcDef("Order Management Service", "order-service", "Core ★★★★★", ["order-taking", "fulfilment"],
+           "/api/v1/orders", grpc=True, publishes=["OrderPlaced", "OrderShipped"], subscribes=["PaymentSettled"],
+           stores=["PostgreSQL", "Redis"], scaling="高", calls=["Catalog Service"],
+           stack={"言語": "Go 1.22", "フレームワーク": "Gin", "データベース": "PostgreSQL 16", "API": "REST + gRPC"}),
+    SvcDef("Catalog Service", "catalog-service", "Supporting", ["catalog"], "/api/v1/catalog",
+           publishes=["ProductUpdated"], stores=["Redis", "Elasticsearch"], scaling="低〜中", yaml_type="Core",
+           stack={"言語": "Python 3.12", "フレームワーク": "FastAPI", "データベース": "PostgreSQL 16 + Redis 7",
+                  "API": "REST"}),
+    SvcDef("通知サービス", None, "Generic", ["notification"], None, subscribes=["OrderShipped"], stores=[],
+           scaling="低", stack={"言語": "TypeScript", "フレームワーク": "NestJS", "データベース": "なし",
+                               "API": "イベントのみ"}),
+]
+
+
+def yaml_text(name: str, services: list[SvcDef], *, phase6_status: str = "completed", language: str | None = "en",
+              auto_backup: bool = True, extra_settings: str = "") -> str:
+    lines = [
+        "# Parasol V5 project file — comments, quoting and 日本語 must survive phase 7",
+        "project:",
+        f"  name: {name}",
+        '  display_name: "Demo Shop（デモ）"',
+        "  created: 2025-11-24T00:00:00Z",
+        "",
+        "phases:",
+        "  phase4:",
+        '    name: "Architecture"',
+        "    status: completed",
+        "    completed: 2025-11-27T00:00:00Z",
+        "    services:",
+    ]
+    for svc in services:
+        lines.append(f'      - name: "{svc.name}"')
+        lines.append(f"        type: {(svc.yaml_type or svc.type).split()[0]}")
+        lines.append(f"        bounded_contexts: [{', '.join(svc.bcs)}]")
+    lines += [
+        "",
+        "  phase6:",
+        '    name: "Implementation"',
+        f"    status: {phase6_status}  # set by /parasol:6-implementation",
+        "    completed: null",
+        "",
+        "  phase7:",
+        '    name: "Platform"',
+        "    status: pending",
+        "    completed: null",
+        "",
+        "settings:",
+        "  output_dir: ./outputs",
+        f"  auto_backup: {'true' if auto_backup else 'false'}",
+    ]
+    if language:
+        lines.append(f"  language: {language}")
+    text = "\n".join(lines) + "\n"
+    return text + extra_settings
+
+
+def definition_text(svc: SvcDef) -> str:
+    parts = [
+        f"# {svc.name}（サービス）",
+        "",
+        "## 基本情報",
+        "",
+        "| 項目 | 値 |",
+        "|------|-----|",
+        f"| **サービス名** | {svc.name} |",
+        f"| **ドメインタイプ** | {svc.type} |",
+        "",
+        "## 含まれるBounded Contexts",
+        "",
+    ]
+    parts += [f"- **{bc} BC**" for bc in svc.bcs]
+    parts += ["", "**統合理由:**", "- 同一チームが運用", "", "## API仕様", "", "### REST API", "", "```yaml"]
+    if svc.base_url:
+        parts.append(f"Base URL: {svc.base_url}")
+    parts += ["Endpoints:", "  GET /items: 一覧", "```", ""]
+    if svc.grpc:
+        parts += ["### gRPC（サービス間高速通信）", "", "```protobuf", "service S {}", "```", ""]
+    parts += ["## イベント", "", "### Published Events", "", "```yaml"]
+    parts += [f"{e}: 発行" for e in svc.publishes] or ["# なし"]
+    parts += ["```", "", "### Subscribed Events", "", "```yaml"]
+    parts += [f"{e}: (from elsewhere)" for e in svc.subscribes] or ["# 現時点では購読なし"]
+    parts += ["```", "", "## データストア", "", "```yaml"]
+    parts += [f"Store{i}:\n  Type: {s}" for i, s in enumerate(svc.stores)] or ["# なし"]
+    parts += ["```", "", "## 依存関係", "", "### 依存先（Upstream）", "", "| サービス | 依存内容 |", "|---|---|"]
+    parts += [f"| {c} | API |" for c in svc.calls]
+    parts += ["", "## 非機能要件", "", "```yaml", "Scaling:", f"  Requirement: {svc.scaling}", "```", ""]
+    return "\n".join(parts)
+
+
+def guide_text(svc: SvcDef, bc: str) -> str:
+    assert svc.stack is not None
+    bullets = "\n".join(f"- **{k}**: {v}" for k, v in svc.stack.items())
+    return f"# {bc} 実装ガイド\n\n## 技術スタック\n\n{bullets}\n\n## 実装手順\n\n1. 作る\n"
+
+
+def make_project(root: Path, services: list[SvcDef] | None = None, *, name: str = "demo-shop",
+                 phase6_status: str = "completed", language: str | None = "en", auto_backup: bool = True,
+                 extra_settings: str = "", with_guides: bool = True) -> Path:
+    """A Parasol project after phase 6 in ``root`` (created); returns ``root``."""
+    services = DEFAULT_SERVICES if services is None else services
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "parasol.yaml").write_text(
+        yaml_text(name, services, phase6_status=phase6_status, language=language, auto_backup=auto_backup,
+                  extra_settings=extra_settings),
+        encoding="utf-8",
+    )
+    outputs = root / "outputs"
+    (outputs / "1-context").mkdir(parents=True)
+    (outputs / "1-context" / "organization-analysis.md").write_text("# 組織分析\n", encoding="utf-8")
+    arch = outputs / "4-architecture" / "vs1-commerce" / "services"
+    for svc in services:
+        if svc.folder:
+            folder = arch / svc.folder
+            folder.mkdir(parents=True)
+            (folder / "service-definition.md").write_text(definition_text(svc), encoding="utf-8")
+        if with_guides and svc.stack is not None:
+            gfolder = svc.guide_folder or svc.folder or svc.name
+            for bc in svc.bcs:
+                guide = outputs / "6-implementation" / "services" / gfolder / bc / "implementation-guide.md"
+                guide.parent.mkdir(parents=True)
+                guide.write_text(guide_text(svc, bc), encoding="utf-8")
+    return root
+
+
+def add_guides(project: Path, guides: dict[str, dict[str, dict[str, str]]]) -> None:
+    """Phase-6 guides for a fixture: {service folder: {bc: {label: value}}}."""
+    for service, bcs in guides.items():
+        for bc, stack in bcs.items():
+            path = project / "outputs" / "6-implementation" / "services" / service / bc / "implementation-guide.md"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            bullets = "\n".join(f"- {k}: {v}" for k, v in stack.items())
+            path.write_text(f"# {bc}\n\n## 技術スタック\n\n{bullets}\n", encoding="utf-8")
+
+
+def tree_hashes(root: Path, *, skip_git: bool = True) -> dict[str, str]:
+    """sha256 of every file under ``root`` (symlinks by their target text), for "nothing changed" checks."""
+    import hashlib
+    import os
+
+    found: dict[str, str] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if skip_git and ".git" in path.relative_to(root).parts:
+            continue
+        if path.is_symlink():
+            found[rel] = "link:" + os.readlink(path)
+        elif path.is_file():
+            found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        elif path.is_dir():
+            found[rel + "/"] = "dir"
+    return found

@@ -1,0 +1,206 @@
+"""Service discovery from real Parasol projects (asashi, suntory) and synthetic phase-6 projects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from parasol_builders import DEFAULT_SERVICES, SvcDef, add_guides, copy_fixture, make_project
+
+from parasol_gitops.names import slugify
+from parasol_gitops.parasol.discovery import DiscoveredService, discover, scaling_level, topic
+from parasol_gitops.parasol.project import detect
+
+
+def by_name(services: list[DiscoveredService]) -> dict[str, DiscoveredService]:
+    return {s.service.name: s for s in services}
+
+
+ASASHI = {
+    # slug: (display name, criticality, bounded contexts, scaling, cache, grpc, production replicas)
+    "fermentation-research-service": ("Fermentation Research Service", "core", ["fermentation-research"],
+                                      "medium", "redis", 9090, 2),
+    "ingredient-research-service": ("Ingredient Research Service", "core",
+                                    ["ingredient-research", "functional-ingredients"], "low", "none", None, 2),
+    "beer-development-service": ("Beer Development Service", "core",
+                                 ["premium-beer-development", "craft-innovation-development"], "medium", "none",
+                                 None, 2),
+    "spirits-development-service": ("Spirits Development Service", "core", ["spirits-development"], "low", "none",
+                                    None, 2),
+    "beverage-development-service": ("Beverage Development Service", "core", ["beverage-development"], "medium",
+                                     "none", None, 2),
+    "rnd-support-service": ("R&D Support Service", "supporting", ["sensory-evaluation", "prototype-production"],
+                            "medium", "none", None, 2),
+    "process-engineering-service": ("Process Engineering Service", "supporting", ["process-engineering"], "low",
+                                    "none", None, 2),
+}
+
+
+def test_asashi_services_one_by_one(tmp_path: Path) -> None:
+    found = discover(detect(copy_fixture("asashi", tmp_path)))
+    services = by_name(found.services)
+    assert sorted(services) == sorted(ASASHI)
+    for slug, (display, crit, bcs, scaling, cache, grpc, prod) in ASASHI.items():
+        svc = services[slug].service
+        assert svc.display_name == display, slug
+        assert svc.criticality == crit, slug
+        assert svc.bounded_contexts == bcs, slug
+        assert svc.scaling == scaling, slug
+        assert svc.database == "postgresql", slug
+        assert svc.cache == cache, slug
+        assert svc.grpc_port == grpc, slug
+        assert svc.ingress_path == "/api/v1/" + slug.removesuffix("-service"), slug
+        assert svc.replicas["production"] == prod, slug
+        assert svc.strategy == ("canary" if crit == "core" else "rolling"), slug
+    beer = services["beer-development-service"].service
+    assert beer.events.publishes == ["product-concept-approved", "prototype-created",
+                                     "product-specification-finalized", "product-transferred-to-manufacturing"]
+    assert "yeast-strain-registered" in beer.events.subscribes and len(beer.events.subscribes) == 7
+    # Upstream tables, "Downstream services Beer Dev calls" and other services' 提供先 tables become calls.
+    assert beer.calls == ["fermentation-research-service", "ingredient-research-service",
+                          "process-engineering-service", "rnd-support-service"]
+    assert services["fermentation-research-service"].service.events.subscribes == []  # only comments there
+    assert services["fermentation-research-service"].service.tech_stack["framework"] == "FastAPI"
+
+
+def test_asashi_reports_the_winning_source_and_unprovisioned_stores(tmp_path: Path) -> None:
+    found = by_name(discover(detect(copy_fixture("asashi", tmp_path))).services)
+    beer = found["beer-development-service"]
+    assert any(p.startswith("name: beer-development-service ← folder") for p in beer.provenance)
+    assert any(p.startswith("criticality: core ← outputs/4-architecture/") for p in beer.provenance)
+    assert any("MongoDB" in n and "Elasticsearch" in n for n in beer.notes)
+    assert "parasol.yaml phases.phase4.services[2]" in beer.sources
+
+
+def test_asashi_bounded_context_links_are_followed(tmp_path: Path) -> None:
+    root = copy_fixture("asashi", tmp_path)
+    found = discover(detect(root))
+    # The bounded-contexts/*.md entries are Git symlinks checked out as one-line files; they count as read.
+    assert "outputs/4-architecture/vs2-product-innovation/services/beer-development-service/bounded-contexts/" \
+           "premium-beer-development-bc.md" in found.sources
+
+
+def test_asashi_phase6_guides_win_for_tech_stack(tmp_path: Path) -> None:
+    root = copy_fixture("asashi", tmp_path)
+    add_guides(root, {"fermentation-research-service": {"fermentation-research": {
+        "言語": "Python 3.12", "フレームワーク": "FastAPI", "データベース": "PostgreSQL 16", "API": "REST + gRPC"}}})
+    svc = by_name(discover(detect(root)).services)["fermentation-research-service"]
+    assert svc.service.tech_stack == {"api": "REST + gRPC", "database": "PostgreSQL 16", "framework": "FastAPI",
+                                      "language": "Python 3.12"}
+    line = next(p for p in svc.provenance if p.startswith("tech_stack:"))
+    assert "6-implementation" in line and "(over " in line and "service-definition.md" in line
+
+
+SUNTORY_CORE = ["rd-platform", "brand-mgmt", "sustainability"]
+SUNTORY_INSTANCES = [f"{kind}-{biz}" for kind in ("mkt", "mfg") for biz in ("beverage", "spirits", "beer", "wine",
+                                                                             "health")]
+SUNTORY_SUPPORTING = ["supply-chain", "customer-platform", "compliance"]
+SUNTORY_GENERIC = ["it-platform", "finance", "hr"]
+
+
+def test_suntory_service_boundaries(tmp_path: Path) -> None:
+    services = by_name(discover(detect(copy_fixture("suntory", tmp_path))).services)
+    # 15 designed services, Marketing and Manufacturing ×5 business instances; "R&D Application Service" appears
+    # only in the overview diagram (no definition block), so it is not a service.
+    assert sorted(services) == sorted(SUNTORY_CORE + SUNTORY_INSTANCES + SUNTORY_SUPPORTING + SUNTORY_GENERIC)
+    for slug in SUNTORY_CORE + SUNTORY_INSTANCES:
+        assert services[slug].service.criticality == "core", slug
+    for slug in SUNTORY_SUPPORTING:
+        assert services[slug].service.criticality == "supporting", slug
+    for slug in SUNTORY_GENERIC:  # Parasol's "Platform Services" class
+        assert services[slug].service.criticality == "generic", slug
+    rd = services["rd-platform"].service
+    assert rd.display_name == "R&D Platform Service"
+    assert rd.bounded_contexts == ["RD-WaterScience", "RD-Fermentation", "RD-HealthFunction", "RD-Flavor"]
+    assert rd.scaling == "medium"  # 低〜中 → upper end
+    assert rd.events.publishes == ["research-completed", "technology-transfer-ready", "quality-standard-updated"]
+    assert rd.tech_stack == {"framework": "FastAPI", "language": "Python 3.11+"}
+    assert rd.ingress_path == ""  # four REST roots: the default /<name>, with a note
+    assert any("4 REST roots" in n for n in services["rd-platform"].notes)
+    beer = services["mkt-beer"].service
+    assert beer.display_name == "Marketing Service (ビール)"
+    assert beer.bounded_contexts == ["MKT-Beer.広告", "MKT-Beer.販促", "MKT-Beer.チャネル"]
+    assert (beer.database, beer.cache, beer.scaling) == ("postgresql", "redis", "high")
+    assert services["mfg-wine"].service.events.subscribes == ["inventory-reservation-requested"]
+    assert services["supply-chain"].service.events.subscribes == ["production-completed", "demand-forecast-updated"]
+    caches = sorted(s for s, d in services.items() if d.service.cache == "redis")
+    assert caches == sorted(["customer-platform", "it-platform", "supply-chain",
+                             *[f"mkt-{b}" for b in ("beverage", "spirits", "beer", "wine", "health")]])
+    assert services["customer-platform"].service.scaling == "high"
+    assert services["compliance"].service.scaling == "low"
+    assert all(d.service.database == "postgresql" for d in services.values())
+
+
+def test_contaminated_file_is_cleaned_and_read(tmp_path: Path) -> None:
+    project = detect(copy_fixture("contaminated", tmp_path))
+    assert project.contaminated
+    assert project.cleaned is not None and project.cleaned.what == ["ANSI colour codes", "line-number border"]
+    assert project.name == "asahi-group" and project.language == "ja"
+    assert list(project.data["phases"]) == [f"phase{i}" for i in range(8)]
+    assert [project.phase(f"phase{i}")["status"] for i in range(8)] == ["completed"] * 3 + ["pending"] * 5
+    assert project.setting("auto_backup") is True
+    assert "\x1b" not in project.cleaned.text and "│" not in project.cleaned.text
+
+
+def test_synthetic_phase6_project(tmp_path: Path) -> None:
+    found = discover(detect(make_project(tmp_path / "p")))
+    services = by_name(found.services)
+    jp = slugify("通知サービス")
+    assert sorted(services) == sorted(["order-service", "catalog-service", jp])
+    assert jp.startswith("svc-") and jp == slugify("通知サービス")  # deterministic
+    order = services["order-service"].service
+    assert order.display_name == "Order Management Service"
+    assert (order.criticality, order.strategy, order.scaling) == ("core", "canary", "high")
+    assert order.bounded_contexts == ["order-taking", "fulfilment"]
+    assert order.ingress_path == "/api/v1/orders" and order.grpc_port == 9090
+    assert order.events.publishes == ["order-placed", "order-shipped"]
+    assert order.events.subscribes == ["payment-settled"]
+    assert (order.database, order.cache) == ("postgresql", "redis")
+    assert order.calls == ["catalog-service"]
+    assert order.tech_stack == {"api": "REST + gRPC", "database": "PostgreSQL 16", "framework": "Gin",
+                                "language": "Go 1.22"}
+    assert order.replicas["production"] >= 3 and order.hpa_min == 3 and order.hpa_max == 20
+    catalog = services["catalog-service"]
+    assert catalog.service.criticality == "supporting"  # the definition beats parasol.yaml's "Core"
+    assert any(p.startswith("criticality: supporting ←") and "over core ← parasol.yaml" in p
+               for p in catalog.provenance)
+    assert catalog.service.database == "postgresql"  # the phase-6 guide beats the definition (Redis only)
+    assert catalog.service.scaling == "medium"
+    assert any("Elasticsearch" in n for n in catalog.notes)
+    note = services[jp].service
+    # Only parasol.yaml and a phase-6 guide know this service: no definition, so scaling takes the default.
+    assert (note.display_name, note.criticality, note.scaling) == ("通知サービス", "generic", "medium")
+    assert "scaling: medium ← default" in services[jp].provenance
+    assert note.bounded_contexts == ["notification"]
+    assert note.tech_stack["framework"] == "NestJS"
+    assert (note.database, note.cache) == ("none", "none")
+
+
+def test_discovery_is_deterministic(tmp_path: Path) -> None:
+    first = discover(detect(make_project(tmp_path / "a")))
+    second = discover(detect(make_project(tmp_path / "b")))
+    assert [(s.service, s.provenance) for s in first.services] == [(s.service, s.provenance) for s in second.services]
+
+
+def test_symbol_names_slug_and_prefer_folders(tmp_path: Path) -> None:
+    services = [SvcDef("R&D Support Service", None, "Supporting", ["x"], stack=None),
+                SvcDef("Beer Development Service", "beer-dev", "Core", ["y"], stack=None)]
+    found = by_name(discover(detect(make_project(tmp_path / "p", services, with_guides=False))).services)
+    assert sorted(found) == ["beer-dev", "r-and-d-support-service"]
+
+
+@pytest.mark.parametrize(("text", "level"), [("高", "high"), ("中", "medium"), ("低", "low"), ("低〜中", "medium"),
+                                              ("中〜高", "high"), ("Low", "low"), ("なし", None)])
+def test_scaling_levels(text: str, level: str | None) -> None:
+    assert scaling_level(text) == level
+
+
+def test_event_topics() -> None:
+    assert topic("YeastStrainRegistered") == "yeast-strain-registered"
+    assert topic("ESGScoreUpdated") == "esg-score-updated"
+
+
+def test_default_services_cover_every_branch() -> None:
+    # The builder's default project must keep exercising gRPC, redis, a Japanese name and a disagreement.
+    assert any(s.grpc for s in DEFAULT_SERVICES) and any(s.yaml_type for s in DEFAULT_SERVICES)
+    assert any(s.folder is None for s in DEFAULT_SERVICES)
