@@ -22,6 +22,8 @@ def check(root: Path, answers: dict[str, Any]) -> tuple[list[Finding], dict[str,
     try:
         from .. import pipeline as synth
     except ImportError:
+        synth = None
+    if synth is None or not hasattr(synth, "load_spec") or not hasattr(synth, "synthesize"):
         return [finding("PGO-PIPELINE-MISSING", "pipeline.yaml", "the pipeline synthesizer is not installed",
                         severity="info")], facts
     try:

@@ -1,0 +1,132 @@
+"""Disaster-recovery drill records: the evidence behind the VMS5 "DR drill succeeded" gate.
+
+``parasol-gitops dr record`` writes one YAML file per drill to ``dr/drills/<date>-<backup>.yaml``::
+
+    date: '2026-11-28'
+    backup: daily-20261127
+    result: succeeded          # succeeded | failed
+    rto_minutes: 42            # restore time achieved
+    rpo_minutes: 30            # data loss window achieved
+
+The gate passes only with a *succeeded* record at most ``MAX_AGE_DAYS`` (90) days old whose achieved RTO/RPO
+are within the repository's objectives (``rto_hours``/``rpo_hours`` of ``.copier-answers.yml`` when present);
+anything else is "pending" — never "passed" without such a record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+from .fsutil import write_files
+
+DRILL_DIR = "dr/drills"
+MAX_AGE_DAYS = 90
+RESULTS = ("succeeded", "failed")
+_BACKUP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,126}$")
+
+
+@dataclass(frozen=True)
+class Drill:
+    file: str
+    date: dt.date
+    backup: str
+    result: str
+    rto_minutes: int
+    rpo_minutes: int
+
+
+def parse_date(text: str | None, today: dt.date) -> dt.date:
+    if text is None:
+        return today
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"--date '{text}' is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    day = value.date()
+    if day > today:
+        raise InputError(f"--date {day.isoformat()} is in the future: a drill is recorded after it ran")
+    return day
+
+
+def record(root: Path, *, backup: str, result: str, rto_minutes: int, rpo_minutes: int, date: str | None = None,
+           today: dt.date | None = None) -> Path:
+    """Write the record atomically; refuse to overwrite a different record of the same drill."""
+    if not root.is_dir():
+        raise InputError(f"{root}: not a folder")
+    if not _BACKUP.match(backup):
+        raise InputError(f"--backup '{backup}': use letters, digits, '.', '_' and '-' only (a Velero backup name)")
+    if result not in RESULTS:
+        raise InputError(f"--result must be one of {', '.join(RESULTS)}")
+    for name, value in (("--rto-minutes", rto_minutes), ("--rpo-minutes", rpo_minutes)):
+        if value < 0:
+            raise InputError(f"{name} must be >= 0")
+    day = parse_date(date, today or dt.datetime.now(dt.UTC).date())
+    data = {"date": day.isoformat(), "backup": backup, "result": result, "rto_minutes": rto_minutes,
+            "rpo_minutes": rpo_minutes}
+    text = "# Disaster-recovery drill record (parasol-gitops dr record): evidence for the VMS5 DR gate.\n"
+    text += yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    rel = f"{DRILL_DIR}/{day.isoformat()}-{backup}.yaml"
+    target = root / rel
+    if target.is_file() and target.read_text(encoding="utf-8") != text:
+        raise InputError(f"{rel} already records a different result for this drill; "
+                         "record it under another --date or backup name")
+    write_files(root, {rel: text})
+    return target
+
+
+def load(root: Path) -> tuple[list[Drill], list[str]]:
+    """Valid records sorted by date (newest last) and the files that are not valid records."""
+    drills: list[Drill] = []
+    invalid: list[str] = []
+    folder = root / DRILL_DIR
+    for f in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
+        rel = f.relative_to(root).as_posix()
+        try:
+            data: Any = yaml.safe_load(f.read_text(encoding="utf-8"))
+            day = data["date"] if isinstance(data["date"], dt.date) else dt.date.fromisoformat(str(data["date"]))
+            drill = Drill(rel, day, str(data["backup"]), str(data["result"]), int(data["rto_minutes"]),
+                          int(data["rpo_minutes"]))
+            if drill.result not in RESULTS:
+                raise ValueError(drill.result)
+        except (yaml.YAMLError, OSError, UnicodeDecodeError, KeyError, TypeError, ValueError):
+            invalid.append(rel)
+            continue
+        drills.append(drill)
+    drills.sort(key=lambda d: (d.date, d.file))
+    return drills, invalid
+
+
+@dataclass(frozen=True)
+class DrGate:
+    status: str  # "passed" | "pending"
+    reason: str
+    evidence: Drill | None
+
+
+def gate(root: Path, *, today: dt.date, rto_hours: float | None, rpo_hours: float | None) -> DrGate:
+    drills, invalid = load(root)
+    recent = [d for d in drills if (today - d.date).days <= MAX_AGE_DAYS and d.date <= today]
+    good = [d for d in recent if d.result == "succeeded"
+            and (rto_hours is None or d.rto_minutes <= rto_hours * 60)
+            and (rpo_hours is None or d.rpo_minutes <= rpo_hours * 60)]
+    if good:
+        d = good[-1]
+        return DrGate("passed", f"{d.file}: restore of {d.backup} succeeded on {d.date.isoformat()} "
+                                f"(RTO {d.rto_minutes} min, RPO {d.rpo_minutes} min)", d)
+    if recent:
+        d = recent[-1]
+        why = "failed" if d.result == "failed" else "missed the RTO/RPO objectives"
+        return DrGate("pending", f"latest drill {d.file} {why}; record a successful drill", None)
+    if drills:
+        return DrGate("pending", f"latest drill {drills[-1].file} is older than {MAX_AGE_DAYS} days", None)
+    extra = f" ({len(invalid)} unreadable record(s): {', '.join(invalid)})" if invalid else ""
+    return DrGate("pending", f"no drill recorded in {DRILL_DIR}/{extra}", None)

@@ -1,0 +1,279 @@
+"""VMS5 readiness ("customers enjoy value beyond their expectations"): quality gates, checklists, score.
+
+Everything is computed from the repository on disk (through one ``validate`` run). Formulas:
+
+Gates (each worth 8 points, 40 in all):
+- **IaC** = Argo CD source paths and kustomize roots that exist and build (charts: render) ÷ all of them,
+  and a root Application must exist. Passes at 100 %. A chart skipped for want of a renderer does not count.
+- **Deployment automation** = (service, environment) pairs deployed by an Argo CD Application whose service is
+  built and bumped by the CI of ``pipeline.yaml`` (a ``services`` entry of that name) with the CI files in sync
+  ÷ all (service, environment) pairs. Passes at 100 %. (Production may sync manually: the deploy is still a
+  commit made by CI; the sync is an approval, not a hand-made change.)
+- **Monitoring coverage** = services with a ServiceMonitor/PodMonitor *and* alert rules *and* a dashboard ÷
+  all services (coverage as defined in ``validate.policies``). Passes at ≥ 95 %.
+- **Security scan** passes when ``pipeline.yaml`` has a ``security_scan`` stage with a ``fail_on`` severity and
+  image scanning on, the synthesized CI files are in sync (so the scan really runs), and ``validate`` reports
+  no error finding. Anything less is "failed" (no scan evidence in CI, or error findings).
+- **DR drill** passes only with a successful drill record younger than 90 days within the RTO/RPO objectives
+  (see ``drill``); otherwise "pending".
+
+Checklists (12 items, 5 points each, 60 in all):
+- infrastructure: production environment (a ``production`` environment to which every service is deployed),
+  autoscaling (every service has an HPA or KEDA ScaledObject), network security (every namespace with
+  workloads has a default-deny NetworkPolicy), DR procedure (every namespace with state is backed up and a
+  disaster-recovery document exists);
+- deployment: zero-touch deploy (the automation gate), rollback (a runbook or strategy document describes
+  rollback, and every progressive Rollout has analysis), blue-green/canary (at least one Rollout with such a
+  strategy and analysis), automated security scans (the scan stage with ``fail_on`` is in CI);
+- operational readiness: dashboards and alert rules for every service, a runbook document, on-call (an
+  AlertmanagerConfig, or a document that describes on-call / オンコール).
+
+Score = sum of points (0–100). Bands: 90–100 🟢, 70–89 🟡, 50–69 🟠, ≤ 49 🔴.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import drill
+from .messages import t
+from .validate import policies
+from .validate.engine import Result
+
+GATE_POINTS = 8
+ITEM_POINTS = 5
+MONITORING_THRESHOLD = 95.0
+DOC_DIRS = ("docs", ".")
+
+
+@dataclass
+class Gate:
+    id: str
+    status: str  # passed | failed | pending
+    value: str
+    formula: str
+    reason: str
+
+
+@dataclass
+class Item:
+    id: str
+    checklist: str
+    met: bool
+    reason: str
+
+
+@dataclass
+class Vms5:
+    date: str
+    gates: list[Gate]
+    items: list[Item]
+    score: int
+    band: str
+    next_actions: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def band(score: int) -> str:
+    return "🟢" if score >= 90 else "🟡" if score >= 70 else "🟠" if score >= 50 else "🔴"
+
+
+def _pct(n: int, d: int) -> float:
+    return 100.0 * n / d if d else 0.0
+
+
+def _docs(root: Path) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for d in DOC_DIRS:
+        folder = root / d
+        if folder.is_dir():
+            for f in sorted(folder.glob("*.md")):
+                try:
+                    out[f.relative_to(root).as_posix()] = f.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    continue
+    for f in sorted((root / "dr").glob("*.md")) if (root / "dr").is_dir() else []:
+        out[f.relative_to(root).as_posix()] = f.read_text(encoding="utf-8", errors="replace")
+    return out
+
+
+def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
+    today = today or dt.datetime.now(dt.UTC).date()
+    root, graph, objects = result.root, result.graph, result.objects
+    ids = {f.id for f in result.errors}
+    services, envs = graph.services, graph.environments
+    docs = _docs(root)
+
+    # IaC
+    roots = set(graph.source_paths)
+    ok = {p for p, good in graph.source_paths.items() if good}
+    build_failed = sum(1 for f in result.findings if f.id in ("PGO-BUILD", "PGO-HELM-RENDER"))
+    total = len(roots) + build_failed
+    iac = _pct(len(ok), total)
+    iac_ok = bool(graph.roots) and total > 0 and len(ok) == total and result.stats["charts_skipped"] == 0
+    gates = [Gate("iac", "passed" if iac_ok else "failed", f"{iac:.0f} %",
+                  "Argo CD sources that exist and build ÷ all sources; a root Application exists",
+                  f"{len(ok)}/{total} sources build" + ("" if graph.roots else "; no root Application"))]
+
+    # deployment automation
+    spec = result.pipeline.get("spec") or {}
+    in_pipeline = {str(s.get("name")) for s in spec.get("services") or [] if isinstance(s, dict)}
+    pairs = [(s, e) for s in services for e in envs]
+    automated = [(s, e) for (s, e) in pairs if (s, e) in graph.deployed and s in in_pipeline
+                 and result.pipeline.get("in_sync")]
+    auto = _pct(len(automated), len(pairs))
+    auto_ok = bool(pairs) and len(automated) == len(pairs)
+    why = f"{len(automated)}/{len(pairs)} service×environment pairs deployed by Argo CD from CI"
+    if not result.pipeline.get("spec"):
+        why += "; no valid pipeline.yaml"
+    elif not result.pipeline.get("in_sync"):
+        why += "; CI files out of sync with pipeline.yaml"
+    gates.append(Gate("deployment_automation", "passed" if auto_ok else "failed", f"{auto:.0f} %",
+                      "pairs deployed by an Application and built/bumped by CI ÷ all service×environment pairs", why))
+
+    # monitoring
+    cov = policies.monitoring_coverage(objects, services)
+    full = [s for s, c in cov.items() if all(c.values())]
+    mon = _pct(len(full), len(services))
+    gates.append(Gate("monitoring_coverage", "passed" if services and mon >= MONITORING_THRESHOLD else "failed",
+                      f"{mon:.0f} %", "services with ServiceMonitor, alert rules and dashboard ÷ all services (≥ 95 %)",
+                      f"{len(full)}/{len(services)} services fully monitored" +
+                      (f"; missing: {', '.join(s for s in services if s not in full)}" if len(full) < len(services)
+                       else "")))
+
+    # security scan
+    scan_stages = [s for s in spec.get("stages") or [] if isinstance(s, dict) and s.get("type") == "security_scan"
+                   and s.get("fail_on") and s.get("image_scan", True)]
+    scan_in_ci = bool(scan_stages) and bool(result.pipeline.get("in_sync"))
+    n_err = len(result.errors)
+    sec_ok = scan_in_ci and n_err == 0
+    reason = (f"CI scans images and fails on {scan_stages[0]['fail_on']}" if scan_in_ci
+              else "no security_scan stage with fail_on in CI in sync with pipeline.yaml")
+    reason += f"; validate: {n_err} error finding(s)"
+    gates.append(Gate("security_scan", "passed" if sec_ok else "failed", "passed" if sec_ok else "failed",
+                      "scan stage with fail_on in synced CI AND no validate error findings", reason))
+
+    # DR drill
+    rto = result.answers.get("rto_hours")
+    rpo = result.answers.get("rpo_hours")
+    dr = drill.gate(root, today=today, rto_hours=rto if isinstance(rto, int | float) else None,
+                    rpo_hours=rpo if isinstance(rpo, int | float) else None)
+    gates.append(Gate("dr_drill", dr.status, dr.status,
+                      "a succeeded drill record < 90 days old within RTO/RPO objectives", dr.reason))
+
+    # checklists
+    hpa_text = [json.dumps((o.data.get("spec") or {}).get("scaleTargetRef")) for o in objects
+                if o.kind in ("HorizontalPodAutoscaler", "ScaledObject")]
+    unscaled = [s for s in services if not any(policies.mentions(x, s) for x in hpa_text)]
+    prod = [e for e in envs if e in ("production", "prod", "prd", "本番")]
+    prod_missing = [s for s in services if not prod or (s, prod[0]) not in graph.deployed]
+    backup = policies.backup_covered(objects)
+    dr_doc = [p for p in docs if "disaster-recovery" in p or p.startswith("dr/")]
+    rollouts = [o for o in objects if o.kind == "Rollout"]
+    progressive = [o for o in rollouts if {"canary", "blueGreen"} & set((o.data.get("spec") or {}).get("strategy")
+                                                                        or {})]
+    rollback_doc = [p for p, text in docs.items() if re.search(r"rollback|roll back|ロールバック", text, re.I)]
+    runbooks = [p for p in docs if "runbook" in p.lower()]
+    oncall = [p for p, text in docs.items() if re.search(r"on-call|oncall|on call|オンコール", text, re.I)] or \
+        [o.label for o in objects if o.kind == "AlertmanagerConfig"]
+    no_alerts = [s for s, c in cov.items() if not c["alerts"]]
+    no_dash = [s for s, c in cov.items() if not c["dashboard"]]
+
+    def item(cid: str, checklist: str, met: bool, yes: str, no: str) -> Item:
+        return Item(cid, checklist, met, yes if met else no)
+
+    items = [
+        item("production_environment", "infrastructure", bool(prod) and not prod_missing,
+             f"environment '{prod[0] if prod else ''}' deploys every service",
+             "no production environment" if not prod else f"not in {prod[0]}: {', '.join(prod_missing)}"),
+        item("autoscaling", "infrastructure", bool(services) and not unscaled, "every service has an HPA",
+             f"no HPA for: {', '.join(unscaled) or '(no services)'}"),
+        item("network_security", "infrastructure", "PGO-NETPOL-DEFAULT-DENY" not in ids and
+             any(o.kind == "NetworkPolicy" for o in objects), "default-deny NetworkPolicy in every namespace",
+             "a namespace with workloads has no default-deny NetworkPolicy"),
+        item("dr_procedure", "infrastructure", all(backup.values()) and bool(dr_doc) and
+             any(o.kind == "Schedule" for o in objects),
+             f"backup schedules cover every namespace with state; procedure in {', '.join(dr_doc[:2])}",
+             "no backup Schedule / a namespace with state uncovered / no disaster-recovery document"),
+        item("zero_touch_deploy", "deployment", auto_ok, "every service×environment deployed by CI + Argo CD",
+             "deployment automation below 100 %"),
+        item("rollback", "deployment", bool(rollback_doc) and "PGO-ROLLOUT-ANALYSIS" not in ids,
+             f"rollback described in {rollback_doc[0] if rollback_doc else ''}; progressive rollouts analysed",
+             "no document describes rollback, or a Rollout lacks analysis"),
+        item("progressive_delivery", "deployment", bool(progressive) and "PGO-ROLLOUT-ANALYSIS" not in ids,
+             f"{len(progressive)} blue-green/canary Rollout(s) with analysis",
+             "no blue-green or canary Rollout with analysis"),
+        item("security_scans", "deployment", scan_in_ci, "CI scans every image and fails on findings",
+             "no security_scan stage with fail_on in CI"),
+        item("dashboards", "operational", bool(services) and not no_dash, "a dashboard for every service",
+             f"no dashboard for: {', '.join(no_dash) or '(no services)'}"),
+        item("alert_rules", "operational", bool(services) and not no_alerts, "alert rules for every service",
+             f"no alert rules for: {', '.join(no_alerts) or '(no services)'}"),
+        item("runbooks", "operational", bool(runbooks), f"runbook: {', '.join(runbooks[:2])}",
+             "no runbook document (docs/*runbook*.md)"),
+        item("on_call", "operational", bool(oncall), f"on-call described in {oncall[0] if oncall else ''}",
+             "no on-call description or AlertmanagerConfig"),
+    ]
+    score = GATE_POINTS * sum(g.status == "passed" for g in gates) + ITEM_POINTS * sum(i.met for i in items)
+    actions = [t(f"vms5.action.{g.id}") for g in gates if g.status != "passed"]
+    actions += [t(f"vms5.action.{i.id}") for i in items if not i.met]
+    return Vms5(today.isoformat(), gates, items, score, band(score), list(dict.fromkeys(actions)))
+
+
+def as_text(v: Vms5) -> str:
+    lines = [t("vms5.title", score=v.score, band=v.band, date=v.date), "", t("vms5.gates")]
+    w = max(len(t(f"vms5.gate.{g.id}")) for g in v.gates)
+    for g in v.gates:
+        lines.append(f"  {_mark(g.status)} {t(f'vms5.gate.{g.id}').ljust(w)}  {g.value:>8}  {g.reason}")
+    for cl in ("infrastructure", "deployment", "operational"):
+        lines += ["", t(f"vms5.checklist.{cl}")]
+        for i in (i for i in v.items if i.checklist == cl):
+            lines.append(f"  {'[x]' if i.met else '[ ]'} {t(f'vms5.item.{i.id}')}: {i.reason}")
+    if v.next_actions:
+        lines += ["", t("vms5.next")] + [f"  - {a}" for a in v.next_actions]
+    return "\n".join(lines) + "\n"
+
+
+def as_markdown(v: Vms5) -> str:
+    lines = [f"# {t('vms5.title', score=v.score, band=v.band, date=v.date)}", "",
+             f"## {t('vms5.gates')}", "", "| | gate | value | formula | why |", "|---|---|---|---|---|"]
+    for g in v.gates:
+        lines.append(f"| {_mark(g.status)} | {t(f'vms5.gate.{g.id}')} | {g.value} | {g.formula} | {_md(g.reason)} |")
+    for cl in ("infrastructure", "deployment", "operational"):
+        lines += ["", f"## {t(f'vms5.checklist.{cl}')}", ""]
+        for i in (i for i in v.items if i.checklist == cl):
+            lines.append(f"- [{'x' if i.met else ' '}] **{t(f'vms5.item.{i.id}')}**: {_md(i.reason)}")
+    lines += ["", f"## {t('vms5.next')}", ""]
+    lines += [f"- {a}" for a in v.next_actions] or ["- " + t("vms5.none")]
+    lines += ["", f"_{t('vms5.bands')}_"]
+    return "\n".join(lines) + "\n"
+
+
+def _mark(status: str) -> str:
+    return {"passed": "✅", "pending": "⏳"}.get(status, "❌")
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def report_paths(repo: Path) -> list[Path]:
+    """Where the markdown report goes: docs/vms5-report.md (top level when the repo has no docs/ folder),
+    plus ``outputs/7-platform/vms5-report.md`` of an enclosing Parasol project when the repository is elsewhere."""
+    paths = [repo / "docs" / "vms5-report.md" if (repo / "docs").is_dir() else repo / "vms5-report.md"]
+    try:
+        from .parasol.project import detect
+
+        project = detect(repo)
+    except Exception:  # no Parasol project around (or H4's module absent): only the repository copy
+        return paths
+    platform_dir = Path(project.output_dir) / "7-platform"
+    if platform_dir.resolve() != repo.resolve():
+        paths.append(platform_dir / "vms5-report.md")
+    return paths
