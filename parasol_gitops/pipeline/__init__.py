@@ -1,0 +1,118 @@
+"""The pipeline synthesizer: pipeline.yaml → GitHub Actions or GitLab CI.
+
+Import-light on purpose (``parasol-gitops --help`` must stay fast): the emitters, ruamel.yaml and
+jsonschema are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ..spec import PlatformSpec
+
+GITHUB_FILES: tuple[str, ...] = (
+    ".github/workflows/ci.yml",
+    ".github/workflows/rollback.yml",
+    ".github/workflows/repository-checks.yml",
+)
+GITLAB_FILES: tuple[str, ...] = (".gitlab-ci.yml",)
+TARGETS: tuple[str, ...] = ("github", "gitlab")
+PIPELINES_DIR = Path(__file__).resolve().parents[2] / "pipelines"
+
+__all__ = [
+    "GITHUB_FILES", "GITLAB_FILES", "PIPELINES_DIR", "TARGETS",
+    "load_spec", "validate_spec", "synthesize", "spec_from_platform", "files_for_target",
+]
+
+
+def load_spec(path: Path, *, display: str | None = None) -> dict[str, Any]:
+    """Parse + jsonschema-validate + semantic checks; raises SpecError naming the file and path."""
+    from .specfile import load_spec as _load
+
+    return _load(path, display=display)
+
+
+def validate_spec(data: Mapping[str, Any], *, source: str) -> dict[str, Any]:
+    """The checks of :func:`load_spec` on parsed data; returns the normalized spec."""
+    from .specfile import validate_spec as _validate
+
+    return _validate(data, source=source)
+
+
+def files_for_target(target: str) -> tuple[str, ...]:
+    if target == "github":
+        return GITHUB_FILES
+    if target == "gitlab":
+        return GITLAB_FILES
+    raise InputError(f"unknown target '{target}' (choose github or gitlab)")
+
+
+def synthesize(spec: Mapping[str, Any], target: str, *, source: str = "pipeline.yaml") -> dict[str, str]:
+    """Relative path → file text for ``target``. Pure and deterministic. ``spec`` may be raw or normalized."""
+    files_for_target(target)
+    from .model import build_model
+
+    normalized = _normalized(spec, source)
+    model = build_model(normalized)
+    if target == "github":
+        from .github import emit
+    else:
+        from .gitlab import emit
+    return emit(model)
+
+
+def _normalized(spec: Mapping[str, Any], source: str) -> dict[str, Any]:
+    from .specfile import validate_spec as _validate
+
+    if spec.get("_normalized"):
+        return dict(spec)
+    out = _validate(spec, source=source)
+    return out
+
+
+def spec_from_platform(platform: PlatformSpec) -> dict[str, Any]:
+    """The pipeline.yaml data for a platform (what the template and ``platform`` write)."""
+    services = []
+    for svc in platform.services:
+        path = svc.source_path or f"services/{svc.name}/src"
+        entry: dict[str, Any] = {
+            "name": svc.name,
+            "path": path,
+            "image": svc.image or f"{platform.registry}/{svc.name}",
+            "dockerfile": f"{path}/Dockerfile",
+        }
+        if svc.strategy != "rolling":
+            entry["strategy"] = svc.strategy
+        services.append(entry)
+    environments = []
+    for env in platform.environments:
+        tier = env.tier if env.tier in ("production", "staging", "testing", "development") else "other"
+        environments.append({"name": env.name, "tier": tier, "approval": tier == "production"})
+    env_names = [e["name"] for e in environments]
+    stages: list[dict[str, Any]] = [
+        {"name": "lint_and_test", "type": "lint_and_test"},
+        {"name": "build", "type": "build", "needs": ["lint_and_test"]},
+        {"name": "security_scan", "type": "security_scan", "needs": ["build"]},
+    ]
+    previous = "security_scan"
+    for env in environments:  # deploy through the environments in order, production last
+        stage = f"deploy_{env['name'].replace('-', '_')}"
+        stages.append({"name": stage, "type": "deploy", "environment": env["name"], "needs": [previous]})
+        previous = stage
+    data: dict[str, Any] = {
+        "version": 1,
+        "project": platform.project_name,
+        "services": services,
+        "environments": environments,
+        "gitops": {"repository": "self", "overlay": "services/{service}/overlays/{env}", "branch": "main"},
+        "stages": stages,
+        "repository_checks": True,
+    }
+    if not env_names:
+        del data["environments"]
+    return data

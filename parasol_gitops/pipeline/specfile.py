@@ -1,0 +1,339 @@
+"""pipeline.yaml: parsing, JSON-schema validation, semantic checks and defaults.
+
+The schema (``pipelines/schema.json``) catches shapes; this module catches what a schema cannot:
+unknown stages in ``needs``, cycles, duplicate or non-DNS-1123 names (with a suggested slug), and
+values that could inject into a CI script. The result is a plain, fully defaulted dict that the
+model builder reads without ever looking for a missing key again.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import SpecError
+from ..names import is_dns1123_label, slugify, unsafe_content
+
+PIPELINES_DIR = Path(__file__).resolve().parents[2] / "pipelines"
+SCHEMA_PATH = PIPELINES_DIR / "schema.json"
+DEFAULT_STAGES_PATH = PIPELINES_DIR / "stages.yaml"
+
+STAGE_TYPES = ("lint_and_test", "build", "security_scan", "deploy", "integration_test")
+# Stage keys that only make sense for one type: a wrong one is a mistake worth naming.
+TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
+    "lint_and_test": ("coverage_threshold",),
+    "build": (),
+    "security_scan": ("fail_on", "image_scan", "dependency_scan", "sast"),
+    "deploy": ("environment",),
+    "integration_test": ("environment", "e2e", "performance", "dast"),
+}
+COMMON_STAGE_KEYS = ("name", "type", "needs")
+
+DEFAULT_ENVIRONMENTS: tuple[dict[str, Any], ...] = (
+    {"name": "staging", "tier": "staging"},
+    {"name": "production", "tier": "production"},
+)
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "coverage_threshold": 80,
+    "fail_on_severity": "HIGH",
+    "sbom": True,
+    "provenance": True,
+    "python_version": "3.12",
+    "tool_package": "parasol-gitops",
+    "ci_image": "python:3.12-slim",
+    "e2e_path": "tests/e2e",
+    "k6_script": "tests/performance/load.js",
+    "canary_interval_minutes": 5,
+    "default_branch": "main",
+    "schema_location": (
+        "https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/"
+        "{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"
+    ),
+}
+DEFAULT_ROLLBACK: dict[str, Any] = {"error_rate_percent": 5, "latency_p95_factor": 2, "health_checks": True}
+SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _default_stages() -> tuple[dict[str, Any], ...]:
+    from ..yamlio import load_file
+
+    data = load_file(DEFAULT_STAGES_PATH)
+    return tuple(_plain(s) for s in data["stages"])
+
+
+def _plain(value: Any) -> Any:
+    """ruamel's round-trip containers → plain dicts/lists (so that defaults and copies behave)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def _json_path(parts: Any) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load_spec(path: Path, *, display: str | None = None) -> dict[str, Any]:
+    """Parse, schema-check and semantically check the pipeline spec at ``path``."""
+    from ..yamlio import load_file
+
+    shown = display or str(path)
+    if path.is_dir():
+        raise SpecError(shown, "", "is a folder, not a pipeline spec file")
+    data = load_file(path, display=shown)
+    return validate_spec(data, source=shown)
+
+
+def validate_spec(data: Any, *, source: str) -> dict[str, Any]:
+    """The same checks as :func:`load_spec` on already-parsed data; returns the normalized spec."""
+    import jsonschema
+
+    if data is None:
+        raise SpecError(source, "", "empty file: a pipeline spec needs at least version and services")
+    plain = _plain(data)
+    if not isinstance(plain, dict):
+        raise SpecError(source, "", "the top level must be a mapping")
+    _check_values(plain, source, "")
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = sorted(validator.iter_errors(plain), key=lambda e: (list(e.absolute_path).__repr__(), e.message))
+    if errors:
+        best = jsonschema.exceptions.best_match(errors)
+        where = _json_path(best.absolute_path)
+        raise SpecError(source, where, _schema_message(best))
+    return _normalize(plain, source)
+
+
+def _schema_message(error: Any) -> str:
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"unknown key '{extra[0]}'" if extra else error.message
+    if error.validator == "required":
+        return error.message.replace("is a required property", "is required")
+    if error.validator == "enum":
+        choices = ", ".join(str(c) for c in error.validator_value)
+        return f"{error.instance!r} is not one of: {choices}"
+    return error.message
+
+
+def _check_values(value: Any, source: str, where: str) -> None:
+    """Reject every string (key or value) that could change the meaning of a generated script."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            sub = f"{where}.{key}" if where else key
+            bad = unsafe_content(key)
+            if bad:
+                raise SpecError(source, sub, f"key contains {bad}, which could inject into a CI script")
+            _check_values(item, source, sub)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_values(item, source, f"{where}[{i}]")
+    elif isinstance(value, str):
+        bad = unsafe_content(value)
+        if bad:
+            raise SpecError(source, where, f"value contains {bad}, which could inject into a CI script; remove it")
+
+
+def _normalize(data: dict[str, Any], source: str) -> dict[str, Any]:
+    settings = {**DEFAULT_SETTINGS, **{k: v for k, v in (data.get("settings") or {}).items() if k != "rollback"}}
+    settings["rollback"] = {**DEFAULT_ROLLBACK, **((data.get("settings") or {}).get("rollback") or {})}
+    environments = _environments(data, source)
+    services = _services(data, source, environments)
+    stages = _stages(data, source, settings, {e["name"] for e in environments})
+    gitops = {"repository": "self", "overlay": "services/{service}/overlays/{env}", "branch": "main"}
+    gitops.update(data.get("gitops") or {})
+    for token in ("{service}", "{env}"):
+        if token not in gitops["overlay"]:
+            raise SpecError(source, "gitops.overlay", f"the pattern must contain {token}")
+    project = data.get("project") or services[0]["name"]
+    if not is_dns1123_label(project):
+        raise SpecError(source, "project", f"'{project}' is not a DNS-1123 label; try '{slugify(project)}'")
+    return {
+        "version": 1,
+        "project": project,
+        "services": services,
+        "shared_paths": sorted(set(data.get("shared_paths") or [])),
+        "environments": environments,
+        "gitops": gitops,
+        "stages": stages,
+        "settings": settings,
+        "repository_checks": bool(data.get("repository_checks", False)),
+        "_normalized": True,
+    }
+
+
+def _environments(data: dict[str, Any], source: str) -> list[dict[str, Any]]:
+    raw = data.get("environments") or [dict(e) for e in DEFAULT_ENVIRONMENTS]
+    seen: set[str] = set()
+    out = []
+    for i, env in enumerate(raw):
+        name = env["name"]
+        if not is_dns1123_label(name):
+            raise SpecError(source, f"environments[{i}].name", f"'{name}' is not a DNS-1123 label; try '{slugify(name)}'")
+        if name in seen:
+            raise SpecError(source, f"environments[{i}].name", f"duplicate environment name '{name}'")
+        seen.add(name)
+        tier = env.get("tier") or _tier_from_name(name)
+        steps = env.get("canary_steps") or [10, 50, 100]
+        _check_steps(steps, source, f"environments[{i}].canary_steps")
+        out.append({
+            "name": name,
+            "tier": tier,
+            "approval": bool(env.get("approval", tier == "production")),
+            "strategy": env.get("strategy", "rolling"),
+            "canary_steps": list(steps),
+            "url": env.get("url", ""),
+        })
+    return out
+
+
+def _tier_from_name(name: str) -> str:
+    for tier, words in (
+        ("production", ("prod", "production", "live")),
+        ("staging", ("stage", "staging", "stg", "preprod")),
+        ("testing", ("test", "testing", "qa")),
+        ("development", ("dev", "development")),
+    ):
+        if name in words:
+            return tier
+    return "other"
+
+
+def _check_steps(steps: list[int], source: str, where: str) -> None:
+    if any(b <= a for a, b in zip(steps, steps[1:], strict=False)) or steps[-1] != 100:
+        raise SpecError(source, where, f"canary steps must increase and end at 100, got {steps}")
+
+
+def _services(data: dict[str, Any], source: str, environments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, svc in enumerate(data["services"]):
+        name = svc["name"]
+        if not is_dns1123_label(name):
+            raise SpecError(source, f"services[{i}].name", f"'{name}' is not a DNS-1123 label; try '{slugify(name)}'")
+        if name in seen:
+            raise SpecError(
+                source, f"services[{i}].name", f"duplicate service name '{name}' (also services[{seen[name]}])"
+            )
+        seen[name] = i
+        path = svc["path"].rstrip("/")
+        steps = svc.get("canary_steps")
+        if steps:
+            _check_steps(steps, source, f"services[{i}].canary_steps")
+        image = svc["image"]
+        if ":" in image.rsplit("/", 1)[-1] or "@" in image:
+            raise SpecError(source, f"services[{i}].image", f"'{image}' must be a repository without tag or digest")
+        out.append({
+            "name": name,
+            "path": path,
+            "image": image,
+            "dockerfile": svc.get("dockerfile") or f"{path}/Dockerfile",
+            "context": (svc.get("context") or path).rstrip("/"),
+            "watch": sorted({w.rstrip("/") for w in svc.get("watch") or []}),
+            "commands": dict(sorted((svc.get("commands") or {}).items())),
+            "strategy": svc.get("strategy", ""),
+            "canary_steps": list(steps or []),
+            "ci_image": svc.get("ci_image", ""),
+        })
+    return out
+
+
+def _stages(
+    data: dict[str, Any], source: str, settings: dict[str, Any], env_names: set[str]
+) -> list[dict[str, Any]]:
+    raw = data.get("stages") or [copy.deepcopy(s) for s in _default_stages()]
+    index: dict[str, int] = {}
+    for i, stage in enumerate(raw):
+        if stage["name"] in index:
+            raise SpecError(source, f"stages[{i}].name", f"duplicate stage name '{stage['name']}'")
+        index[stage["name"]] = i
+    out = []
+    for i, stage in enumerate(raw):
+        kind = stage["type"]
+        allowed = set(COMMON_STAGE_KEYS) | set(TYPE_OPTIONS[kind])
+        for key in stage:
+            if key not in allowed:
+                raise SpecError(source, f"stages[{i}].{key}", f"not an option of a {kind} stage")
+        for need in stage.get("needs") or []:
+            if need not in index:
+                raise SpecError(source, f"stages[{i}].needs", f"unknown stage '{need}'")
+        if kind in ("deploy", "integration_test"):
+            env = stage.get("environment")
+            if not env:
+                raise SpecError(source, f"stages[{i}].environment", f"a {kind} stage needs an environment")
+            if env not in env_names:
+                raise SpecError(source, f"stages[{i}].environment", f"unknown environment '{env}'")
+        norm: dict[str, Any] = {"name": stage["name"], "type": kind, "needs": list(stage.get("needs") or [])}
+        if kind == "lint_and_test":
+            norm["coverage_threshold"] = stage.get("coverage_threshold", settings["coverage_threshold"])
+        elif kind == "security_scan":
+            norm["fail_on"] = stage.get("fail_on", settings["fail_on_severity"])
+            for key in ("image_scan", "dependency_scan", "sast"):
+                norm[key] = bool(stage.get(key, True))
+        elif kind == "deploy":
+            norm["environment"] = stage["environment"]
+        elif kind == "integration_test":
+            norm["environment"] = stage["environment"]
+            for key in ("e2e", "performance", "dast"):
+                norm[key] = bool(stage.get(key, True))
+        out.append(norm)
+    _check_cycles(out, source)
+    _check_deploys_follow_build(out, source)
+    return out
+
+
+def _check_cycles(stages: list[dict[str, Any]], source: str) -> None:
+    index = {s["name"]: i for i, s in enumerate(stages)}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(name: str, trail: list[str]) -> None:
+        state[name] = 1
+        for need in stages[index[name]]["needs"]:
+            if state.get(need) == 1:
+                cycle = trail[trail.index(need):] + [need] if need in trail else [name, need]
+                raise SpecError(source, f"stages[{index[name]}].needs", f"cycle in needs: {' -> '.join(cycle)}")
+            if need not in state:
+                visit(need, trail + [need])
+        state[name] = 2
+
+    for stage in stages:
+        if stage["name"] not in state:
+            visit(stage["name"], [stage["name"]])
+
+
+def _check_deploys_follow_build(stages: list[dict[str, Any]], source: str) -> None:
+    """A deploy writes the digest a build produced: some build stage must come before it."""
+    by_name = {s["name"]: s for s in stages}
+
+    def upstream(name: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(by_name[name]["needs"])
+        while todo:
+            cur = todo.pop()
+            if cur not in seen:
+                seen.add(cur)
+                todo.extend(by_name[cur]["needs"])
+        return seen
+
+    for i, stage in enumerate(stages):
+        if stage["type"] in ("deploy", "security_scan") and not any(
+            by_name[u]["type"] == "build" for u in upstream(stage["name"])
+        ):
+            raise SpecError(
+                source, f"stages[{i}].needs", f"the {stage['type']} stage '{stage['name']}' must need a build stage"
+            )
