@@ -122,10 +122,15 @@ class Renderer:
                 files.append(_rel(self.root, target))
         return Kustomization(rel, data.get("kind") == "Component", local, remote, files)
 
+    def needs_network(self, rel: str) -> bool:
+        """True when ``rel`` or a kustomization it includes pulls a remote base."""
+        return any(self.kustomizations[r].remote_refs for r in self.closure(rel) if r in self.kustomizations)
+
     def roots(self) -> list[str]:
+        # a folder included only by an offline-unbuildable kustomization is built on its own
         included: set[str] = set()
-        for k in self.kustomizations.values():
-            if not k.remote_refs:
+        for rel, k in self.kustomizations.items():
+            if not self.needs_network(rel):
                 included.update(k.local_refs)
         return sorted(rel for rel, k in self.kustomizations.items() if rel not in included and not k.is_component)
 
@@ -147,9 +152,9 @@ class Renderer:
     def build(self, rels: Iterable[str]) -> None:
         """Build the given kustomization folders (those not built yet) in parallel."""
         todo = sorted({r for r in rels if r not in self.built and r not in self.build_errors})
-        local = [r for r in todo if not self.kustomizations[r].remote_refs]
+        local = [r for r in todo if not self.needs_network(r)]
         for rel in todo:
-            if self.kustomizations[rel].remote_refs:
+            if self.needs_network(rel):
                 self._load_remote_kustomization(rel)
         total = len(local)
         done = 0
@@ -189,7 +194,9 @@ class Renderer:
                 self.findings.append(finding("PGO-BUILD", rel, self.build_errors[rel]))
                 return
         self.built[rel] = objs
-        self.findings.append(finding("PGO-REMOTE-BASE", rel, ", ".join(k.remote_refs)))
+        remote = sorted({r for inc in self.closure(rel) if inc in self.kustomizations
+                         for r in self.kustomizations[inc].remote_refs})
+        self.findings.append(finding("PGO-REMOTE-BASE", rel, ", ".join(remote)))
 
     # ---- plain YAML (Argo CD directory sources and loose manifests) -------------------------------
     def load_directory(self, rel: str, *, recurse: bool = False) -> list[Obj]:
