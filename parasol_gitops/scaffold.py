@@ -105,9 +105,10 @@ def update(
             messages.t("template.scaffold.update_not_git", path=str(dest)),
             hint=messages.t("template.scaffold.update_not_git_hint"),
         )
-    dirty = _git(dest, "status", "--porcelain", "--untracked-files=all", "--", ".").stdout.strip()
+    status = _git(dest, "status", "--porcelain", "--untracked-files=all", "--", ".").stdout
+    dirty = [line for line in status.splitlines() if line.strip()]
     if dirty:
-        first = dirty.splitlines()[0][3:]
+        first = dirty[0][3:]  # porcelain: two status columns and a space, then the path
         raise InputError(
             messages.t("template.scaffold.update_dirty", path=str(dest), file=first),
             hint=messages.t("template.scaffold.update_dirty_hint"),
