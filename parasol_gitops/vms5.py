@@ -267,11 +267,13 @@ def report_paths(repo: Path) -> list[Path]:
     """Where the markdown report goes: docs/vms5-report.md (top level when the repo has no docs/ folder),
     plus ``outputs/7-platform/vms5-report.md`` of an enclosing Parasol project when the repository is elsewhere."""
     paths = [repo / "docs" / "vms5-report.md" if (repo / "docs").is_dir() else repo / "vms5-report.md"]
+    from .errors import ParasolGitopsError
+
     try:
         from .parasol.project import detect
 
         project = detect(repo)
-    except Exception:  # no Parasol project around (or H4's module absent): only the repository copy
+    except (ImportError, ParasolGitopsError):  # no (readable) Parasol project around: only the repository copy
         return paths
     platform_dir = Path(project.output_dir) / "7-platform"
     if platform_dir.resolve() != repo.resolve():

@@ -34,6 +34,11 @@ def validate(path: Path, fmt: str, schema_locations: tuple[str, ...], kube_versi
         parasol = parasol_target(Path.cwd())
         if parasol is not None:
             path = parasol.repo
+            ctx = click.get_current_context()
+            if not (ctx.find_root().obj or {}).get("lang_explicit"):
+                from .. import messages
+
+                messages.set_language(parasol.language)
 
     def progress(done: int, total: int, rel: str) -> None:
         if not quiet and total >= 20 and (done % 25 == 0 or done == total):

@@ -69,4 +69,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "vms5.action.alert_rules": {"en": "Add PrometheusRule alerts for every service", "ja": "全サービスに PrometheusRule のアラートを追加する"},
     "vms5.action.runbooks": {"en": "Write docs/operations-runbook.md (deploy, monitor, incident, rollback, restore)", "ja": "docs/operations-runbook.md（デプロイ・監視・障害対応・ロールバック・リストア）を書く"},
     "vms5.action.on_call": {"en": "Describe the on-call rotation and alert routing (or add an AlertmanagerConfig)", "ja": "オンコール体制とアラート通知先を記述する（または AlertmanagerConfig を追加する）"},
+    "validate.parasol.no_platform": {"en": "{path} does not exist: run `parasol-gitops platform` first", "ja": "{path} がありません。先に `parasol-gitops platform` を実行してください"},
+    "validate.parasol.title": {"en": "Platform validation report: {name}", "ja": "プラットフォーム検証レポート: {name}"},
+    "validate.parasol.score": {"en": "**Score: {score}/100 {band}** ({date})", "ja": "**スコア: {score}/100 {band}**（{date}）"},
+    "validate.parasol.repo": {"en": "GitOps repository", "ja": "GitOps リポジトリ"},
+    "validate.parasol.findings": {"en": "Findings", "ja": "検出事項"},
+    "validate.parasol.clean": {"en": "No error or warning findings.", "ja": "エラー・警告はありません。"},
 }
