@@ -1,0 +1,105 @@
+"""The deploy primitive: set one image in an overlay's ``kustomization.yaml``.
+
+A ruamel.yaml round trip: comments, key order, quoting and unrelated keys stay byte for byte; only the
+``images:`` entry of ``image_name`` changes (or is appended). Running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from .errors import InputError, SpecError
+
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+_NAME = re.compile(r"^[a-z0-9]+([._/:-][a-z0-9]+)*$")
+
+
+def parse_image_arg(value: str) -> tuple[str, str, str, str | None]:
+    """``NAME=REF[@DIGEST]`` → (name, new_name, new_tag, digest). REF is ``[newName:]tag`` or ``newName``."""
+    name, sep, ref = value.partition("=")
+    if not sep or not name or not ref:
+        raise InputError(f"--image '{value}': expected NAME=REF[@DIGEST]")
+    digest: str | None = None
+    if "@" in ref:
+        ref, _, digest = ref.partition("@")
+        if not _DIGEST.match(digest):
+            raise InputError(f"--image '{value}': digest must be sha256:<64 hex>")
+    last = ref.rsplit("/", 1)[-1]
+    if ":" in last:
+        new_name, _, tag = ref.rpartition(":")
+    elif "/" in ref or "." in ref and not _TAG.match(ref):
+        new_name, tag = ref, ""
+    else:
+        new_name, tag = "", ref
+    if tag and not _TAG.match(tag):
+        raise InputError(f"--image '{value}': '{tag}' is not a valid tag")
+    for part in (name, new_name):
+        if part and not _NAME.match(part.lower()):
+            raise InputError(f"--image '{value}': '{part}' is not a valid image name")
+    return name, new_name, tag, digest
+
+
+def bump(overlay_dir: Path, image_name: str, new_ref: str, digest: str | None) -> bool:
+    """Set ``image_name`` to ``new_ref`` (``[newName:]tag``) and ``digest`` in the overlay. True if changed."""
+    from .fsutil import write_files
+    from .yamlio import load_text
+
+    path = _kustomization(overlay_dir)
+    _, new_name, tag, _ = parse_image_arg(f"{image_name}={new_ref}")
+    original = path.read_text(encoding="utf-8")
+    doc = load_text(original, display=str(path))
+    if doc is None or not hasattr(doc, "get"):
+        raise SpecError(str(path), "", "not a kustomization mapping")
+    images = doc.get("images")
+    if images is None:
+        from ruamel.yaml.comments import CommentedSeq
+
+        images = CommentedSeq()
+        doc["images"] = images
+    if not isinstance(images, list):
+        raise SpecError(str(path), "images", "must be a list")
+    entry = next((e for e in images if hasattr(e, "get") and e.get("name") == image_name), None)
+    if entry is None:
+        from ruamel.yaml.comments import CommentedMap
+
+        entry = CommentedMap()
+        entry["name"] = image_name
+        images.append(entry)
+    _set(entry, "newName", new_name if new_name and new_name != image_name else None)
+    _set(entry, "newTag", tag or None)
+    _set(entry, "digest", digest)
+    text = _dump(doc)
+    if text == original:
+        return False
+    write_files(path.parent, {path.name: text})
+    return True
+
+
+def _set(entry: dict, key: str, value: str | None) -> None:
+    if value is None:
+        if key in entry:
+            del entry[key]
+    elif entry.get(key) != value:
+        entry[key] = value
+
+
+def _kustomization(overlay_dir: Path) -> Path:
+    if not overlay_dir.is_dir():
+        raise InputError(f"{overlay_dir}: overlay folder not found")
+    for name in KUSTOMIZATION_NAMES:
+        candidate = overlay_dir / name
+        if candidate.is_file():
+            return candidate
+    raise InputError(f"{overlay_dir}: no kustomization.yaml in the overlay")
+
+
+def _dump(doc: object) -> str:
+    from .yamlio import dumper
+
+    buf = io.StringIO()
+    dumper().dump(doc, buf)
+    return buf.getvalue()

@@ -1,0 +1,78 @@
+"""``parasol-gitops pipeline``: parse options, synthesize, write / print / check. Logic lives in
+:mod:`parasol_gitops.pipeline`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("pipeline")
+@click.option("--target", "target", metavar="github|gitlab", help="CI system to write for.")
+@click.option("--spec", "spec", default="pipeline.yaml", show_default=True, metavar="FILE|example:NAME",
+              help="Pipeline spec; example:NAME uses a bundled example (single-service, monorepo, mixed-strategies).")
+@click.option("--out", "out", default=".", show_default=True, metavar="DIR|-",
+              help="Repository root to write under, or - for stdout.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 naming the files that differ from the spec.")
+def pipeline(target: str | None, spec: str, out: str, check: bool) -> None:
+    """Synthesize GitHub Actions or GitLab CI from pipeline.yaml.
+
+    Exit codes: 0 success (or no drift), 1 drift found by --check, 2 bad input.
+    """
+    from ..errors import CheckFailed, InputError
+    from ..messages import t
+    from ..pipeline import PIPELINES_DIR, files_for_target, load_spec, synthesize
+
+    if not target:
+        raise InputError("missing --target (choose github or gitlab)")
+    expected_files = files_for_target(target)
+    spec_path, shown = _resolve_spec(spec, PIPELINES_DIR)
+    data = load_spec(spec_path, display=shown)
+    files = synthesize(data, target, source=shown)
+    if check:
+        root = Path(out)
+        drifted = []
+        for rel in expected_files:
+            on_disk = root / rel
+            want = files.get(rel)
+            have = on_disk.read_text(encoding="utf-8") if on_disk.is_file() else None
+            if want != have:
+                drifted.append(rel)
+        if drifted:
+            raise CheckFailed(t("pipeline.check.drift", target=target, spec=shown, files=", ".join(drifted)))
+        click.echo(t("pipeline.check.ok", target=target, spec=shown))
+        return
+    if out == "-":
+        for rel in sorted(files):
+            click.echo(f"# --- {rel} ---")
+            click.echo(files[rel], nl=False)
+        return
+    from ..fsutil import write_files
+
+    root = Path(out)
+    if root.exists() and not root.is_dir():
+        raise InputError(f"--out {out}: not a folder")
+    write_files(root, files)
+    click.echo(t("pipeline.written", count=len(files), target=target, out=str(root)))
+    for rel in sorted(files):
+        click.echo(f"  {root / rel}")
+    if target == "github":
+        click.echo(t("pipeline.github.setup"))
+
+
+def _resolve_spec(spec: str, pipelines_dir: Path) -> tuple[Path, str]:
+    from ..errors import InputError
+    from ..messages import t
+
+    examples = sorted(p.stem for p in (pipelines_dir / "examples").glob("*.yaml"))
+    if spec.startswith("example:"):
+        name = spec.split(":", 1)[1]
+        path = pipelines_dir / "examples" / f"{name}.yaml"
+        if not path.is_file():
+            raise InputError(t("pipeline.unknown_example", name=name, examples=", ".join(examples)))
+        return path, f"pipelines/examples/{name}.yaml"
+    path = Path(spec)
+    if not path.exists():
+        raise InputError(t("pipeline.no_spec", path=spec, examples=", ".join(examples)))
+    return path, spec
