@@ -1,0 +1,182 @@
+"""The generated documents describe the repository they sit in: its services, environments, alerts and paths,
+in the answered language, with Mermaid diagrams whose edges connect declared nodes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from _scaffold_renders import final_answers, rendered
+
+DOCS = ("infrastructure-design", "cicd-pipeline", "monitoring-observability", "deployment-strategy",
+        "disaster-recovery", "operations-runbook")
+ALERTS = ("HighErrorRate", "HighLatency", "PodRestartingTooFrequently", "SLOErrorBudgetBurnFast",
+          "SLOErrorBudgetBurnSlow")
+SETS = ("default", "one-service", "six-mixed-helm-ja", "six-mixed-helm-parasol")
+
+MERMAID_BLOCK = re.compile(r"```mermaid\n(.*?)```", re.S)
+HEADER = re.compile(r"^(graph|flowchart) (TD|TB|LR|RL|BT)$")
+NODE = re.compile(r'^([A-Za-z_][A-Za-z0-9_]*)\["([^"\n]+)"\]$')
+EDGE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*) -->(?:\|([^|\n]+)\|)? ([A-Za-z_][A-Za-z0-9_]*)$")
+
+
+def doc_dir(root: Path) -> Path:
+    return root if final_answers(root)["layout"] == "parasol" else root / "docs"
+
+
+def read_docs(name: str) -> dict[str, str]:
+    root = rendered(name)
+    return {doc: (doc_dir(root) / f"{doc}.md").read_text(encoding="utf-8") for doc in DOCS}
+
+
+def mermaid_problems(text: str) -> list[str]:
+    """Structural check of each flowchart block: a header, node declarations, edges between declared nodes."""
+    problems: list[str] = []
+    blocks = MERMAID_BLOCK.findall(text)
+    for block in blocks:
+        lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
+        if not HEADER.match(lines[0]):
+            problems.append(f"bad header {lines[0]!r}")
+            continue
+        nodes: set[str] = set()
+        edges: list[tuple[str, str]] = []
+        for line in lines[1:]:
+            if m := NODE.match(line):
+                if m.group(1) in nodes:
+                    problems.append(f"node {m.group(1)} declared twice")
+                nodes.add(m.group(1))
+            elif m := EDGE.match(line):
+                edges.append((m.group(1), m.group(3)))
+            else:
+                problems.append(f"unparsable line {line!r}")
+        if not edges:
+            problems.append("a diagram without edges")
+        for a, b in edges:
+            for end in (a, b):
+                if end not in nodes:
+                    problems.append(f"edge {a} --> {b} uses undeclared node {end}")
+    return problems
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_docs_are_where_the_layout_puts_them(name: str) -> None:
+    root = rendered(name)
+    parasol = final_answers(root)["layout"] == "parasol"
+    for doc in DOCS:
+        assert (root / f"{doc}.md").is_file() is parasol
+        assert (root / "docs" / f"{doc}.md").is_file() is not parasol
+    assert not (root / "docs").exists() if parasol else True
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_docs_name_every_service_environment_and_alert(name: str) -> None:
+    answers = final_answers(rendered(name))
+    docs = read_docs(name)
+    services = [s["name"] for s in answers["services"]]
+    envs = [e["name"] for e in answers["environments"]]
+    for doc in ("infrastructure-design", "monitoring-observability", "deployment-strategy", "cicd-pipeline",
+                "disaster-recovery"):
+        for svc in services:
+            assert re.search(rf"\b{re.escape(svc)}\b", docs[doc]), f"{doc} does not name service {svc}"
+    for doc in ("infrastructure-design", "deployment-strategy", "operations-runbook", "cicd-pipeline"):
+        for env in envs:
+            assert re.search(rf"\b{re.escape(env)}\b", docs[doc]), f"{doc} does not name environment {env}"
+    for alert in ALERTS:
+        assert alert in docs["monitoring-observability"]
+        assert alert in docs["operations-runbook"]
+    assert f"RPO ({'目標復旧時点' if answers['docs_language'] == 'ja' else 'recovery point objective'}) | " \
+           f"{answers['rpo_hours']} h" in docs["disaster-recovery"]
+    assert f"{answers['rto_hours']} h" in docs["disaster-recovery"]
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_alert_names_are_the_ones_the_platform_layer_renders(name: str) -> None:
+    root = rendered(name)
+    rules = "\n".join(p.read_text() for p in (root / "platform" / "monitoring").rglob("prometheus-rules.yaml"))
+    rendered_alerts = set(re.findall(r"- alert: (\w+)", rules))
+    assert rendered_alerts == set(ALERTS)
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_paths_the_docs_mention_exist(name: str) -> None:
+    """Backticked repository paths without placeholders must exist in the rendered repository."""
+    root = rendered(name)
+    tops = ("bootstrap/", "apps/", "projects/", "platform/", "services/", "helm/", "kubernetes/", "dr/",
+            "pipeline.yaml")
+    seen = 0
+    for doc, text in read_docs(name).items():
+        for path in re.findall(r"`([^`\s]+)`", text):
+            if not path.startswith(tops) or "<" in path or "{" in path:
+                continue
+            seen += 1
+            assert (root / path).exists(), f"{doc} mentions {path}, which is not in the repository"
+    assert seen >= 5
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_mermaid_diagrams_parse(name: str) -> None:
+    docs = read_docs(name)
+    total = 0
+    for doc, text in docs.items():
+        total += len(MERMAID_BLOCK.findall(text))
+        assert mermaid_problems(text) == [], doc
+    assert total >= 5
+    # the app-of-apps tree has the root, one node per environment, the platform and every service per environment
+    answers = final_answers(rendered(name))
+    tree = MERMAID_BLOCK.findall(docs["infrastructure-design"])[0]
+    assert tree.count("root -->") == len(answers["environments"])
+    assert tree.count("-->|wave 1|") == len(answers["environments"]) * len(answers["services"])
+
+
+def test_the_mermaid_check_rejects_broken_diagrams() -> None:
+    assert mermaid_problems("```mermaid\ngraph TD\n  a[\"A\"]\n  a --> b\n```\n")
+    assert mermaid_problems("```mermaid\nsequence\n  a --> b\n```\n")
+    assert mermaid_problems("```mermaid\ngraph TD\n  a[\"A\"]\n  b[\"B\"]\n  a -> b\n```\n")
+    assert not mermaid_problems("```mermaid\ngraph TD\n  a[\"A\"]\n  b[\"B\"]\n  a -->|x| b\n```\n")
+
+
+def test_japanese_docs_for_docs_language_ja() -> None:
+    docs = read_docs("six-mixed-helm-ja")
+    headings = {
+        "infrastructure-design": "# インフラストラクチャ設計",
+        "cicd-pipeline": "# CI/CD パイプライン",
+        "monitoring-observability": "# 監視とオブザーバビリティ",
+        "deployment-strategy": "# デプロイ戦略",
+        "disaster-recovery": "# 災害復旧",
+        "operations-runbook": "# 運用ランブック",
+    }
+    english = ("Infrastructure design", "Monitoring and observability", "Deployment strategy", "Disaster recovery",
+               "Operations runbook", "## Services", "## Environments")
+    for doc, heading in headings.items():
+        assert docs[doc].startswith(heading), doc
+        assert not any(word in docs[doc] for word in english), doc
+        japanese = sum(1 for ch in docs[doc] if "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff")
+        assert japanese > 100, f"{doc} has only {japanese} Japanese characters"
+    assert "オンコール" in docs["operations-runbook"]
+    readme = (rendered("six-mixed-helm-ja") / "README.md").read_text()
+    assert "設計文書" in readme
+
+
+def test_english_docs_by_default() -> None:
+    docs = read_docs("default")
+    assert docs["infrastructure-design"].startswith("# Infrastructure design — shop")
+    assert "on-call" in docs["operations-runbook"].lower()
+    assert not any("\u3040" <= ch <= "\u30ff" for text in docs.values() for ch in text)
+
+
+def test_helm_docs_point_at_charts_not_overlays() -> None:
+    docs = read_docs("six-mixed-helm-ja")
+    assert "helm/orders/values-<env>.yaml" in docs["cicd-pipeline"]
+    assert "services/orders/overlays" not in docs["cicd-pipeline"]
+    parasol = read_docs("six-mixed-helm-parasol")
+    assert "kubernetes/helm/orders" in parasol["infrastructure-design"]
+
+
+def test_generated_readme_explains_layout_and_commands() -> None:
+    readme = (rendered("default") / "README.md").read_text()
+    for needle in ("Why one Application per environment", "kubectl apply -k bootstrap/", "parasol-gitops bump",
+                   "git revert", "parasol-gitops update", "parasol-gitops validate ."):
+        assert needle in readme
+    for doc in DOCS:
+        assert f"(docs/{doc}.md)" in readme
