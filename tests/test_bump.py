@@ -1,0 +1,76 @@
+"""bump: a ruamel round trip that changes only the image entry, idempotently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parasol_gitops.bump import bump
+from tests.conftest import run_cli
+
+DIGEST = "sha256:" + "ab" * 32
+KUSTOMIZATION = """\
+# production overlay of orders: edited by hand and by CI
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: shop-production   # keep
+resources:
+  - ../../base
+  - hpa.yaml
+patches:
+  - path: replicas.yaml   # 3 replicas
+images:
+  # the service image (bumped by CI)
+  - name: ghcr.io/example/orders
+    newTag: "1.0.0"   # first release
+  - name: redis
+    newTag: 7.2.4
+labels:
+  - pairs: {team: orders}
+"""
+
+
+def _overlay(tmp_path: Path) -> Path:
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "kustomization.yaml").write_text(KUSTOMIZATION, encoding="utf-8")
+    return overlay
+
+
+def test_bump_keeps_everything_else_byte_for_byte(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path)
+    assert bump(overlay, "ghcr.io/example/orders", "abc123", DIGEST) is True
+    after = (overlay / "kustomization.yaml").read_text()
+    # the comment keeps its column, so the one changed line loses a space; every other byte is kept
+    expected = KUSTOMIZATION.replace('    newTag: "1.0.0"   # first release\n',
+                                     f'    newTag: "abc123"  # first release\n    digest: {DIGEST}\n')
+    assert after == expected
+
+
+def test_bump_is_idempotent(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path)
+    assert bump(overlay, "ghcr.io/example/orders", "abc123", DIGEST) is True
+    first = (overlay / "kustomization.yaml").read_bytes()
+    assert bump(overlay, "ghcr.io/example/orders", "abc123", DIGEST) is False
+    assert (overlay / "kustomization.yaml").read_bytes() == first
+
+
+def test_bump_appends_a_missing_image(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path)
+    assert bump(overlay, "ghcr.io/example/payments", "ghcr.io/mirror/payments:2.0.0", None) is True
+    text = (overlay / "kustomization.yaml").read_text()
+    assert text.startswith(KUSTOMIZATION.split("labels:")[0])
+    assert "  - name: ghcr.io/example/payments\n    newName: ghcr.io/mirror/payments\n    newTag: 2.0.0\n" in text
+
+
+def test_bump_cli_and_bad_input(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path)
+    ok = run_cli("bump", "--overlay", str(overlay), "--image", f"ghcr.io/example/orders=ghcr.io/example/orders:v2@{DIGEST}")
+    assert ok.exit_code == 0, ok.stderr
+    assert "newTag: \"v2\"" in (overlay / "kustomization.yaml").read_text()
+    before = (overlay / "kustomization.yaml").read_bytes()
+    for args in (["--image", "noequals"], ["--image", "x=y@sha256:short"]):
+        bad = run_cli("bump", "--overlay", str(overlay), *args)
+        assert bad.exit_code == 2 and bad.stderr.startswith("error: ") and len(bad.stderr.splitlines()) == 1
+    missing = run_cli("bump", "--overlay", str(tmp_path / "nope"), "--image", "a=b")
+    assert missing.exit_code == 2 and "not found" in missing.stderr
+    assert (overlay / "kustomization.yaml").read_bytes() == before
