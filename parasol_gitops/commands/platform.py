@@ -122,8 +122,13 @@ def _run(ctx: click.Context, *, part: str | None, plan: bool) -> None:
         raise
     if result.hand_edits_committed:
         click.echo(t("parasol.hand_edits_committed", path=str(dest)))
-    for rel in result.changed:
-        click.echo(t("written", path=f"{gen.PLATFORM_DIR}/{rel}"))
+    if result.mode == "created":  # a new repository: one line per top-level entry, not one per file
+        for top in _artifacts(result.files):
+            count = sum(1 for rel in result.files if rel == top or rel.startswith(top))
+            click.echo(t("written", path=f"{gen.PLATFORM_DIR}/{top}") + (f" ({count})" if top.endswith("/") else ""))
+    else:
+        for rel in result.changed:
+            click.echo(t("written", path=f"{gen.PLATFORM_DIR}/{rel}"))
     click.echo(t("parasol.summary.title", path=str(dest)))
     click.echo(t("parasol.summary.counts", services=len(spec.services), files=len(result.changed),
                  unchanged=len(result.files) - len(result.changed)))
