@@ -446,3 +446,30 @@ def test_not_a_gitops_repository_is_exit_2(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "no kustomization.yaml" in res.stderr
     res = run_cli("validate", str(tmp_path / "missing"))
     assert res.exit_code == 2
+
+
+def test_batched_builds_equal_one_build_per_folder(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from parasol_gitops.validate import engine, render, report
+
+    latest_image(repo)
+    no_pdb(repo)
+    # two unrelated roots that emit the same object id: kustomize refuses them in one batch
+    for name in ("extra-a", "extra-b"):
+        write(repo, f"{name}/cm.yaml", {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "same"},
+                                        "data": {"k": name}})
+        write(repo, f"{name}/kustomization.yaml", kustomization(["cm.yaml"]))
+    r = render.Renderer(repo, render.kustomize_command())
+    r.discover()
+    batches = r._batches(r.roots())
+    assert any(len(b) > 1 for b in batches)
+    assert any({"extra-a", "extra-b"} <= set(b) for b in batches)  # so the conflict forces the fallback
+    assert r._build_combined(["extra-a", "extra-b"]) is None
+    batched = engine.run(repo, schema_locations=[str(CRD_SCHEMAS)])
+    monkeypatch.setattr(render, "BATCH_MAX", 1)
+    single = engine.run(repo, schema_locations=[str(CRD_SCHEMAS)])
+    assert report.as_json(batched) == report.as_json(single)
+    assert batched.stats["kustomizations_built"] == single.stats["kustomizations_built"]
+    origins = {o.origin for o in batched.objects if o.kind == "ConfigMap" and o.name == "same"}
+    assert origins == {"extra-a", "extra-b"}
+    assert all("config.kubernetes.io/origin" not in (o.data["metadata"].get("annotations") or {})
+               for o in batched.objects)

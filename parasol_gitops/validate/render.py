@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ from .findings import Finding, finding
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 SKIP_DIRS = {".git", ".github", ".gitlab", "node_modules", "__pycache__", ".venv", ".tools"}
 Progress = Callable[[int, int, str], None]
+BATCH_MAX = 50
+BATCH_MIN = 8  # below this a batch costs less than the processes it saves, even with idle cores
+ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 
 try:  # libyaml makes parsing kustomize output several times faster
     _Loader: Any = yaml.CSafeLoader
@@ -150,25 +154,110 @@ class Renderer:
 
     # ---- kustomize -------------------------------------------------------------------------------
     def build(self, rels: Iterable[str]) -> None:
-        """Build the given kustomization folders (those not built yet) in parallel."""
+        """Build the given kustomization folders (those not built yet) in parallel, in batches."""
         todo = sorted({r for r in rels if r not in self.built and r not in self.build_errors})
         local = [r for r in todo if not self.needs_network(r)]
         for rel in todo:
             if self.needs_network(rel):
                 self._load_remote_kustomization(rel)
+        batches = self._batches(local)
         total = len(local)
         done = 0
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            for rel, result in zip(local, pool.map(self._build_one, local), strict=True):
-                done += 1
-                if self.progress:
-                    self.progress(done, total, rel)
-                objs, error = result
-                if error is not None:
-                    self.build_errors[rel] = error
-                    self.findings.append(finding("PGO-BUILD", rel, error))
-                else:
-                    self.built[rel] = objs
+            for batch, results in zip(batches, pool.map(self._build_batch, batches), strict=True):
+                for rel in batch:
+                    done += 1
+                    if self.progress:
+                        self.progress(done, total, rel)
+                    objs, error = results[rel]
+                    if error is not None:
+                        self.build_errors[rel] = error
+                        self.findings.append(finding("PGO-BUILD", rel, error))
+                    else:
+                        self.built[rel] = objs
+
+    def _batches(self, rels: list[str]) -> list[list[str]]:
+        """Pack folders into batches whose kustomization closures are pairwise disjoint.
+
+        One ``kustomize build`` of a synthetic kustomization listing a batch costs a fraction of one process
+        per folder (process start-up dominates small overlays). Disjoint closures let every object be traced
+        back to exactly one folder through kustomize's origin annotation.
+        """
+        if not rels:
+            return []
+        cap = max(1, min(BATCH_MAX, max(BATCH_MIN, -(-len(rels) // (self.workers * 2)))))
+        batches: list[tuple[list[str], set[str]]] = []
+        for rel in rels:
+            closure = self.closure(rel)
+            for members, used in batches:
+                if len(members) < cap and not (used & closure):
+                    members.append(rel)
+                    used |= closure
+                    break
+            else:
+                batches.append(([rel], set(closure)))
+        return [members for members, _ in batches]
+
+    def _build_batch(self, batch: list[str]) -> dict[str, tuple[list[Obj], str | None]]:
+        if len(batch) > 1:
+            combined = self._build_combined(batch)
+            if combined is not None:
+                return {rel: (objs, None) for rel, objs in combined.items()}
+        # a single folder, or a batch kustomize refused (e.g. two folders emit the same object id):
+        # one build per folder gives each its own result and error message
+        return {rel: self._build_one(rel) for rel in batch}
+
+    def _build_combined(self, batch: list[str]) -> dict[str, list[Obj]] | None:
+        owner = {d: rel for rel in batch for d in self.closure(rel)}
+        tmp = Path(tempfile.mkdtemp(prefix="parasol-gitops-batch-"))
+        try:
+            resources = [os.path.relpath(self.root / rel, tmp) for rel in batch]
+            (tmp / "kustomization.yaml").write_text(
+                yaml.safe_dump({"buildMetadata": ["originAnnotations"], "resources": resources}), encoding="utf-8")
+            try:
+                proc = subprocess.run([*self.command, str(tmp)], capture_output=True, text=True, timeout=600,
+                                      check=False)
+            except subprocess.TimeoutExpired:
+                return None
+            if proc.returncode != 0:
+                return None
+            out: dict[str, list[Obj]] = {rel: [] for rel in batch}
+            try:
+                docs = _objects(proc.stdout, "")
+            except yaml.YAMLError:
+                return None
+            for obj in docs:
+                rel = self._origin_owner(obj, tmp, owner)
+                if rel is None:
+                    return None
+                obj.origin = rel
+                out[rel].append(obj)
+            return out
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def _origin_owner(self, obj: Obj, tmp: Path, owner: dict[str, str]) -> str | None:
+        meta = obj.data["metadata"]
+        annotations = meta.get("annotations") or {}
+        raw = annotations.pop(ORIGIN_ANNOTATION, None)
+        if not annotations:
+            meta.pop("annotations", None)
+        try:
+            origin = yaml.load(raw, Loader=_Loader) if isinstance(raw, str) else None
+        except yaml.YAMLError:
+            return None
+        if not isinstance(origin, dict):
+            return None
+        path = origin.get("path") or origin.get("configuredIn")
+        if not isinstance(path, str):
+            return None
+        folder = _rel(self.root, (tmp / path).resolve().parent)
+        while True:
+            if folder in owner:
+                return owner[folder]
+            if folder in (".", "") or "/" not in folder:
+                return owner.get(".")
+            folder = folder.rsplit("/", 1)[0]
 
     def _build_one(self, rel: str) -> tuple[list[Obj], str | None]:
         try:
@@ -218,12 +307,12 @@ class Renderer:
 
     def loose_manifests(self) -> list[Obj]:
         """Kubernetes objects in YAML files outside every kustomization and chart (e.g. a plain bootstrap/)."""
-        owned = [self.root / r for r in self.kustomizations] + [self.root / c for c in self.charts()]
+        owned = set(self.kustomizations) | set(self.charts())
         objs: list[Obj] = []
         for dirpath, dirnames, filenames in os.walk(self.root):
             here = Path(dirpath)
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
-            if any(here == o or o in here.parents for o in owned):
+            if _rel(self.root, here) in owned:  # top-down walk: pruning here keeps every descendant out too
                 dirnames[:] = []
                 continue
             for name in sorted(filenames):
