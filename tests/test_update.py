@@ -14,8 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import ROOT, run_cli
+from conftest import ROOT, run_cli
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test User",
@@ -175,25 +174,35 @@ def test_real_conflict_makes_update_exit_1_naming_the_file(template_repo: Path, 
     assert listed == ["README.md"]
 
 
-def test_update_refuses_a_dirty_repository(template_repo: Path, tmp_path: Path) -> None:
-    dest = tmp_path / "gitops"
-    new_repo(template_repo, dest)
+def minimal_generated_folder(dest: Path) -> Path:
+    """What update checks before running Copier: an answers file (the refusals must come first and cost nothing)."""
+    dest.mkdir()
+    (dest / ".copier-answers.yml").write_text("_src_path: /nowhere\n_commit: v1\nproject_name: shop\n")
+    (dest / "README.md").write_text("# shop\n")
+    return dest
+
+
+def test_update_refuses_a_dirty_repository(tmp_path: Path) -> None:
+    dest = minimal_generated_folder(tmp_path / "gitops")
+    git(dest, "init", "-q", "-b", "main")
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "-m", "generated")
     (dest / "README.md").write_text("uncommitted\n")
     result = run_cli("update", str(dest))
     assert result.exit_code == 2
     assert "uncommitted changes" in result.stderr and "README.md" in result.stderr
+    assert "commit (or stash)" in result.stderr
     assert "Traceback" not in result.stderr
     assert (dest / "README.md").read_text() == "uncommitted\n"
 
 
-def test_update_refuses_a_folder_that_is_not_a_git_repository(template_repo: Path, tmp_path: Path) -> None:
-    dest = tmp_path / "gitops"
-    result = run_cli("new", str(dest), "--template", str(template_repo), "--vcs-ref", "v1", "--defaults")
-    assert result.exit_code == 0, result.stderr
+def test_update_refuses_a_folder_that_is_not_a_git_repository(tmp_path: Path) -> None:
+    dest = minimal_generated_folder(tmp_path / "gitops")
     result = run_cli("update", str(dest))
     assert result.exit_code == 2
     assert "not in a git repository" in result.stderr
     assert "git init" in result.stderr  # the hint says what to do
+    assert sorted(p.name for p in dest.iterdir()) == [".copier-answers.yml", "README.md"]
 
 
 def test_update_refuses_a_folder_without_answers(tmp_path: Path) -> None:
