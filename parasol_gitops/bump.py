@@ -31,7 +31,7 @@ def parse_image_arg(value: str) -> tuple[str, str, str, str | None]:
     last = ref.rsplit("/", 1)[-1]
     if ":" in last:
         new_name, _, tag = ref.rpartition(":")
-    elif "/" in ref or "." in ref and not _TAG.match(ref):
+    elif "/" in ref or ("." in ref and not _TAG.match(ref)):
         new_name, tag = ref, ""
     else:
         new_name, tag = "", ref
@@ -81,8 +81,7 @@ def bump(overlay_dir: Path, image_name: str, new_ref: str, digest: str | None) -
 
 def _set(entry: dict, key: str, value: str | None) -> None:
     if value is None:
-        if key in entry:
-            del entry[key]
+        entry.pop(key, None)
     elif entry.get(key) != value:
         entry[key] = value
 

@@ -64,7 +64,8 @@ def test_bump_appends_a_missing_image(tmp_path: Path) -> None:
 
 def test_bump_cli_and_bad_input(tmp_path: Path) -> None:
     overlay = _overlay(tmp_path)
-    ok = run_cli("bump", "--overlay", str(overlay), "--image", f"ghcr.io/example/orders=ghcr.io/example/orders:v2@{DIGEST}")
+    image = f"ghcr.io/example/orders=ghcr.io/example/orders:v2@{DIGEST}"
+    ok = run_cli("bump", "--overlay", str(overlay), "--image", image)
     assert ok.exit_code == 0, ok.stderr
     assert "newTag: \"v2\"" in (overlay / "kustomization.yaml").read_text()
     before = (overlay / "kustomization.yaml").read_bytes()

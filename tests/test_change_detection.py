@@ -86,7 +86,7 @@ def monorepo50(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str
 
 
 def test_work_follows_the_change_50_services(monorepo50: tuple[Path, list[str]]) -> None:
-    app, names = monorepo50
+    app, _names = monorepo50
     base = git(app, "rev-parse", "HEAD").strip()
     git(app, "checkout", "-qb", "feature")
     (app / "services" / "svc-07" / "main.py").write_text("print('changed')\n")

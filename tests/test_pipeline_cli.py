@@ -14,13 +14,15 @@ GOOD = (PIPELINES_DIR / "examples" / "single-service.yaml").read_text()
 BAD = {
     "malformed": ("services: [\n  - name: a\n", "malformed YAML at line"),
     "unknown_stage": (
-        GOOD + "stages:\n  - {name: lint_and_test, type: lint_and_test}\n  - {name: build, type: build, needs: [lint_and_test]}\n"
+        GOOD + "stages:\n  - {name: lint_and_test, type: lint_and_test}\n"
+        "  - {name: build, type: build, needs: [lint_and_test]}\n"
         "  - {name: security_scan, type: security_scan, needs: [build]}\n"
         "  - {name: deploy_staging, type: deploy, environment: staging, needs: [buidl]}\n",
         "stages[3].needs: unknown stage 'buidl'",
     ),
     "cycle": (
-        GOOD + "stages:\n  - {name: build, type: build, needs: [lint]}\n  - {name: lint, type: lint_and_test, needs: [build]}\n",
+        GOOD + "stages:\n  - {name: build, type: build, needs: [lint]}\n"
+        "  - {name: lint, type: lint_and_test, needs: [build]}\n",
         "cycle in needs",
     ),
     "duplicate": (GOOD.replace("services:\n", "services:\n  - {name: hello, path: x, image: ghcr.io/e/x}\n"),

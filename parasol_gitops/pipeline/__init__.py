@@ -25,8 +25,15 @@ TARGETS: tuple[str, ...] = ("github", "gitlab")
 PIPELINES_DIR = Path(__file__).resolve().parents[2] / "pipelines"
 
 __all__ = [
-    "GITHUB_FILES", "GITLAB_FILES", "PIPELINES_DIR", "TARGETS",
-    "load_spec", "validate_spec", "synthesize", "spec_from_platform", "files_for_target",
+    "GITHUB_FILES",
+    "GITLAB_FILES",
+    "PIPELINES_DIR",
+    "TARGETS",
+    "files_for_target",
+    "load_spec",
+    "spec_from_platform",
+    "synthesize",
+    "validate_spec",
 ]
 
 

@@ -16,7 +16,8 @@ from ..errors import ParasolGitopsError
 class Job:
     id: str
     stage: str
-    kind: str  # lint_and_test | build | image_scan | dependency_scan | sast | deploy | e2e | performance | dast | checks
+    # lint_and_test | build | image_scan | dependency_scan | sast | deploy | e2e | performance | dast | checks
+    kind: str
     per_service: bool = True
     needs: list[str] = field(default_factory=list)
     environment: str = ""
@@ -162,9 +163,9 @@ def check_graph(needs: dict[str, list[str]], stage_of: dict[str, str], stages: l
             if dep not in needs:
                 continue
             if state.get(dep) == 1:
-                problems.append("cycle: " + " -> ".join(trail[trail.index(dep):] + [dep]))
+                problems.append("cycle: " + " -> ".join([*trail[trail.index(dep):], dep]))
             elif dep not in state:
-                visit(dep, trail + [dep])
+                visit(dep, [*trail, dep])
         state[node] = 2
 
     for node in sorted(needs):

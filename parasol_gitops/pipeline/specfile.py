@@ -9,6 +9,7 @@ model builder reads without ever looking for a missing key again.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from collections.abc import Mapping
 from functools import lru_cache
@@ -184,7 +185,9 @@ def _environments(data: dict[str, Any], source: str) -> list[dict[str, Any]]:
     for i, env in enumerate(raw):
         name = env["name"]
         if not is_dns1123_label(name):
-            raise SpecError(source, f"environments[{i}].name", f"'{name}' is not a DNS-1123 label; try '{slugify(name)}'")
+            raise SpecError(
+                source, f"environments[{i}].name", f"'{name}' is not a DNS-1123 label; try '{slugify(name)}'"
+            )
         if name in seen:
             raise SpecError(source, f"environments[{i}].name", f"duplicate environment name '{name}'")
         seen.add(name)
@@ -215,7 +218,7 @@ def _tier_from_name(name: str) -> str:
 
 
 def _check_steps(steps: list[int], source: str, where: str) -> None:
-    if any(b <= a for a, b in zip(steps, steps[1:], strict=False)) or steps[-1] != 100:
+    if any(b <= a for a, b in itertools.pairwise(steps)) or steps[-1] != 100:
         raise SpecError(source, where, f"canary steps must increase and end at 100, got {steps}")
 
 
@@ -305,10 +308,10 @@ def _check_cycles(stages: list[dict[str, Any]], source: str) -> None:
         state[name] = 1
         for need in stages[index[name]]["needs"]:
             if state.get(need) == 1:
-                cycle = trail[trail.index(need):] + [need] if need in trail else [name, need]
+                cycle = [*trail[trail.index(need):], need] if need in trail else [name, need]
                 raise SpecError(source, f"stages[{index[name]}].needs", f"cycle in needs: {' -> '.join(cycle)}")
             if need not in state:
-                visit(need, trail + [need])
+                visit(need, [*trail, need])
         state[name] = 2
 
     for stage in stages:
