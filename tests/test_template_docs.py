@@ -180,3 +180,11 @@ def test_generated_readme_explains_layout_and_commands() -> None:
         assert needle in readme
     for doc in DOCS:
         assert f"(docs/{doc}.md)" in readme
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_docs_are_tidy_markdown(name: str) -> None:
+    for doc, text in read_docs(name).items():
+        assert text.endswith("\n") and not text.endswith("\n\n"), doc
+        assert "\n\n\n" not in text, doc
+        assert "{{" not in text and "{%" not in text, doc
