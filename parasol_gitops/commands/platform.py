@@ -28,7 +28,7 @@ def _options(func: Callable[..., Any]) -> Callable[..., Any]:
                         help="Start the parasol.yaml search here instead of the current folder.")(func)
     func = click.option("--force", is_flag=True, default=None,
                         help="Proceed although phase 6 (implementation) is incomplete (warns what is missing).")(func)
-    func = click.option("--template", "src", default=None, hidden=True,
+    func = click.option("--template", "src", default=None,
                         help="Template source (path or git URL); default: the bundled template.")(func)
     func = click.option("--vcs-ref", default=None, help="Template git ref (tag, branch, commit).")(func)
     return func
