@@ -7,9 +7,18 @@ from pathlib import Path
 import pytest
 from parasol_builders import DEFAULT_SERVICES, SvcDef, add_guides, copy_fixture, make_project
 
+from parasol_gitops import messages
 from parasol_gitops.names import slugify
 from parasol_gitops.parasol.discovery import DiscoveredService, discover, scaling_level, topic
 from parasol_gitops.parasol.project import detect
+
+
+@pytest.fixture(autouse=True)
+def english() -> object:
+    """Notes and provenance are catalogue messages; these tests read the English ones."""
+    messages.set_language("en")
+    yield
+    messages.set_language(None)
 
 
 def by_name(services: list[DiscoveredService]) -> dict[str, DiscoveredService]:

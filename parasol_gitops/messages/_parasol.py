@@ -113,4 +113,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{path} exists but was not written by parasol-gitops (no .copier-answers.yml); move it away and run again",
         "ja": "{path} は parasol-gitops が生成したものではありません（.copier-answers.yml がありません）。移動してから再実行してください",
     },
+    "parasol.service_needs_name": {"en": "each service needs a name", "ja": "各サービスに name が必要です"},
+    "parasol.services_not_list": {"en": "must be a list", "ja": "リストである必要があります"},
+    "parasol.note.tech_conflict": {
+        "en": "tech_stack.{key}: '{kept}' kept over '{other}' ({file})",
+        "ja": "tech_stack.{key}: '{kept}' を採用し '{other}' は不採用（{file}）",
+    },
+    "parasol.note.bad_ingress": {
+        "en": "ingress path '{path}' from {source} is not a plain URL path; using /{slug}",
+        "ja": "{source} の Ingress パス '{path}' は単純な URL パスではないため /{slug} を使います",
+    },
+    "parasol.note.rest_roots": {
+        "en": "{count} REST roots in {source} ({paths}): the ingress routes one prefix, /{slug}; "
+        "route the others in the gateway",
+        "ja": "{source} に REST ルートが {count} 個あります（{paths}）。Ingress は 1 つのプレフィックス /{slug} "
+        "のみを扱うため、他は API ゲートウェイでルーティングしてください",
+    },
+    "parasol.note.other_stores": {
+        "en": "not provisioned by the platform: {stores} ({source}); add them as managed services",
+        "ja": "プラットフォームでは用意しないデータストア: {stores}（{source}）。マネージドサービスとして追加してください",
+    },
+    "parasol.note.unknown_call": {
+        "en": "calls '{name}', which is not a discovered service (no network allow)",
+        "ja": "'{name}' を呼び出しますが検出したサービスにありません（NetworkPolicy の許可は作りません）",
+    },
+    "parasol.prov.default": {"en": "default", "ja": "既定値"},
+    "parasol.prov.over": {"en": "over", "ja": "不採用"},
+    "parasol.prov.folder": {"en": "folder/id of {source}", "ja": "{source} のフォルダ名/ID"},
+    "parasol.prov.slug": {"en": "slug of '{name}'", "ja": "'{name}' のスラッグ"},
+    "parasol.prov.dependencies": {"en": "dependency tables", "ja": "依存関係の表"},
 }

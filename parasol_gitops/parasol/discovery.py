@@ -194,9 +194,10 @@ def check_name(name: str, where: str) -> str:
         raise InputError(t("parasol.traversal", value=name, what=where))
     bad = unsafe_content(name)
     match = UNSAFE_NAME.search(name)
-    if bad or match:
-        what = bad or f"'{match.group(0)}'" if match else bad
-        raise InputError(f"{where}: " + t("parasol.unsafe_name", value=name, what=what))
+    if bad is None and match is not None:
+        bad = f"'{match.group(0)}'"
+    if bad is not None:
+        raise InputError(f"{where}: " + t("parasol.unsafe_name", value=name, what=bad))
     return name
 
 
@@ -208,12 +209,12 @@ def from_parasol_yaml(project: ParasolProject) -> list[Candidate]:
     if services is None:
         return []
     if not isinstance(services, list):
-        raise InputError("parasol.yaml: phases.phase4.services: must be a list")
+        raise InputError("parasol.yaml: phases.phase4.services: " + t("parasol.services_not_list"))
     found: list[Candidate] = []
     for i, entry in enumerate(services):
         where = f"parasol.yaml: phases.phase4.services[{i}]"
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
-            raise InputError(f"{where}: each service needs a name")
+            raise InputError(f"{where}: " + t("parasol.service_needs_name"))
         cand = Candidate(where.replace(": ", " "), RANK_YAML, check_name(entry["name"], where))
         if entry.get("type"):
             cand.fields["criticality"] = criticality_of(str(entry["type"]))
@@ -425,7 +426,8 @@ def from_guides(reader: _Reader, impl: Path) -> list[Candidate]:
             this = _tech_from_blocks(md.find_sections(text, "技術スタック", "tech stack"))
             for key, value in this.items():
                 if key in stack and stack[key] != value:
-                    cand.notes.append(f"tech_stack.{key}: '{stack[key]}' kept over '{value}' ({reader.rel(guide)})")
+                    cand.notes.append(t("parasol.note.tech_conflict", key=key, kept=stack[key], other=value,
+                                         file=reader.rel(guide)))
                 stack.setdefault(key, value)
         if not bcs:
             continue
@@ -516,11 +518,11 @@ def _merge(group: list[Candidate]) -> DiscoveredService:
 
     def record(label: str, value: Any, winner: Candidate | None, losers: list[tuple[Any, Candidate]]) -> None:
         if winner is None:
-            provenance.append(f"{label}: {_show(value)} ← default")
+            provenance.append(f"{label}: {_show(value)} ← {t('parasol.prov.default')}")
             return
         line = f"{label}: {_show(value)} ← {winner.source}"
         if losers:
-            line += " (over " + "; ".join(f"{_show(v)} ← {c.source}" for v, c in losers) + ")"
+            line += f" ({t('parasol.prov.over')} " + "; ".join(f"{_show(v)} ← {c.source}" for v, c in losers) + ")"
         provenance.append(line)
 
     slug_source = next((c for c in ranked if c.folder and is_dns1123_label(c.folder)), None)
@@ -528,10 +530,10 @@ def _merge(group: list[Candidate]) -> DiscoveredService:
         (c.name for c in sorted(group, key=lambda c: c.rank) if c.rank != RANK_GUIDE), ranked[0].name)
     if slug_source is not None:
         slug = slug_source.folder or ""
-        provenance.append(f"name: {slug} ← folder/id of {slug_source.source}")
+        provenance.append(f"name: {slug} ← " + t("parasol.prov.folder", source=slug_source.source))
     else:
         slug = slugify(display)
-        provenance.append(f"name: {slug} ← slug of '{display}'")
+        provenance.append(f"name: {slug} ← " + t("parasol.prov.slug", name=display))
     svc = Service(name=slug, display_name=display)
 
     crit, winner, losers = _pick(group, "criticality")
@@ -547,13 +549,12 @@ def _merge(group: list[Candidate]) -> DiscoveredService:
 
     path, winner, losers = _pick(group, "ingress_path")
     if path and not re.fullmatch(r"/[A-Za-z0-9/_.-]*", path):
-        notes.append(f"ingress path '{path}' from {winner.source if winner else '?'} is not a plain URL path; "
-                     f"using /{slug}")
+        notes.append(t("parasol.note.bad_ingress", path=path, source=winner.source if winner else "?", slug=slug))
         path, winner, losers = None, None, []
     roots, roots_from, _ = _pick(group, "rest_roots")
     if not path and roots:
-        notes.append(f"{len(roots)} REST roots in {roots_from.source if roots_from else '?'} "
-                     f"({', '.join(roots)}): the ingress routes one prefix, /{slug}; route the others in the gateway")
+        notes.append(t("parasol.note.rest_roots", count=len(roots), source=roots_from.source if roots_from else "?",
+                       paths=", ".join(roots), slug=slug))
     svc.ingress_path = path or ""
     record("ingress_path", path or f"/{slug}", winner, losers)
 
@@ -576,8 +577,8 @@ def _merge(group: list[Candidate]) -> DiscoveredService:
     record("cache", svc.cache, winner, losers)
     others, other_from, _ = _pick(group, "other_stores")
     if others:
-        notes.append(f"not provisioned by the platform: {', '.join(others)} "
-                     f"({other_from.source if other_from else '?'}); add them as managed services")
+        notes.append(t("parasol.note.other_stores", stores=", ".join(others),
+                       source=other_from.source if other_from else "?"))
 
     level, winner, losers = _pick(group, "scaling")
     svc.scaling = level or "medium"
@@ -592,7 +593,7 @@ def _merge(group: list[Candidate]) -> DiscoveredService:
     production = max(svc.hpa_min, int(min_replicas or 0), 2 if svc.criticality == "core" else 1)
     svc.replicas = {"dev": 1, "staging": 2 if svc.criticality == "core" else 1, "production": production}
     svc.strategy = "canary" if svc.criticality == "core" else "rolling"
-    provenance.append(f"strategy: {svc.strategy} ← criticality {svc.criticality}")
+    provenance.append(f"strategy: {svc.strategy} ← criticality: {svc.criticality}")
     for bad_field in ("display_name", "ingress_path"):
         value = str(getattr(svc, bad_field))
         if unsafe_content(value):
@@ -638,7 +639,7 @@ def _resolve_calls(services: list[DiscoveredService], groups: list[list[Candidat
             if target and target != found.service.name:
                 calls[found.service.name].add(target)
             elif not target:
-                found.notes.append(f"calls '{name}', which is not a discovered service (no network allow)")
+                found.notes.append(t("parasol.note.unknown_call", name=name))
         for name in callers or []:
             source = index.get(norm(name))
             if source and source != found.service.name:
@@ -646,4 +647,4 @@ def _resolve_calls(services: list[DiscoveredService], groups: list[list[Candidat
     for found in services:
         found.service.calls = sorted(calls[found.service.name])
         if found.service.calls:
-            found.provenance.append(f"calls: {_show(found.service.calls)} ← dependency tables")
+            found.provenance.append(f"calls: {_show(found.service.calls)} ← " + t("parasol.prov.dependencies"))
