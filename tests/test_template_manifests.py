@@ -198,6 +198,10 @@ def test_platform_syncs_before_services_and_services_use_the_right_source(repo: 
                 assert src["helm"]["valueFiles"] == [f"values-{env}.yaml"]
             else:
                 assert src["path"] == f"services/{svc}/overlays/{env}"
+            # The HPA owns replicas at run time: Argo CD must neither report nor revert its changes.
+            (ignored,) = app["spec"]["ignoreDifferences"]
+            assert ignored["name"] == svc and ignored["jsonPointers"] == ["/spec/replicas"]
+            assert "RespectIgnoreDifferences=true" in app["spec"]["syncPolicy"]["syncOptions"]
     root_wave = {o["kind"]: int(o["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"])
                  for o in repo.build("apps")}
     assert root_wave["AppProject"] < root_wave["Application"]
@@ -506,3 +510,21 @@ def test_copier_rejects_a_bad_project_name_and_writes_nothing(tmp_path: Path) ->
         render(dst, {"project_name": "My Shop"})
     assert not dst.exists()
 
+
+
+@pytest.mark.parametrize(
+    ("environments", "message"),
+    [
+        ([], "at least one environment is needed"),
+        ([{"name": "dev"}, {"name": "dev"}], "is not a DNS-1123 label or is duplicated"),
+        ([{"name": "dev", "sync": "sometimes"}], "must be auto or manual"),
+        ([{"name": "dev", "namespace": "{project}_{env}"}], "does not give a DNS-1123 label"),
+        ([{"name": "dev", "cluster": "http://k8s.example.com"}], "must be an https:// API server URL"),
+    ],
+)
+def test_copier_rejects_bad_environments_and_writes_nothing(tmp_path: Path, environments: list[Any],
+                                                              message: str) -> None:
+    dst = tmp_path / "out"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        render(dst, {"environments": environments})
+    assert not dst.exists()
