@@ -150,8 +150,14 @@ def make_project(root: Path, services: list[SvcDef] | None = None, *, name: str 
                   extra_settings=extra_settings),
         encoding="utf-8",
     )
+    write_outputs(root, services, with_guides=with_guides)
+    return root
+
+
+def write_outputs(root: Path, services: list[SvcDef], *, with_guides: bool = True) -> None:
+    """outputs/1-context, phase-4 service definitions and phase-6 guides for ``services`` under ``root``."""
     outputs = root / "outputs"
-    (outputs / "1-context").mkdir(parents=True)
+    (outputs / "1-context").mkdir(parents=True, exist_ok=True)
     (outputs / "1-context" / "organization-analysis.md").write_text("# 組織分析\n", encoding="utf-8")
     arch = outputs / "4-architecture" / "vs1-commerce" / "services"
     for svc in services:
@@ -165,7 +171,6 @@ def make_project(root: Path, services: list[SvcDef] | None = None, *, name: str 
                 guide = outputs / "6-implementation" / "services" / gfolder / bc / "implementation-guide.md"
                 guide.parent.mkdir(parents=True)
                 guide.write_text(guide_text(svc, bc), encoding="utf-8")
-    return root
 
 
 def add_guides(project: Path, guides: dict[str, dict[str, dict[str, str]]]) -> None:

@@ -17,8 +17,16 @@ import kubernetes_validate
 import pytest
 import yaml
 from conftest import CRD_SCHEMAS, ROOT, find_tool, run_cli, run_tool
-from parasol_builders import add_guides, copy_fixture, make_project, tree_hashes
+from parasol_builders import (
+    DEFAULT_SERVICES,
+    add_guides,
+    copy_fixture,
+    make_project,
+    tree_hashes,
+    write_outputs,
+)
 
+from parasol_gitops.parasol.clean import clean_terminal_capture
 from parasol_gitops.parasol.generate import PARTS, _matches
 
 NOW = "2026-02-03T04:05:06Z"
@@ -351,3 +359,23 @@ def test_same_input_same_bytes(tmp_path: Path, template_repo: Path) -> None:
     assert platform(second, template_repo).exit_code == 0
     assert tree_hashes(first / "outputs" / "7-platform") == tree_hashes(second / "outputs" / "7-platform")
     assert (first / "parasol.yaml").read_bytes() == (second / "parasol.yaml").read_bytes()
+
+
+def test_contaminated_capture_is_cleaned_and_proceeds(tmp_path: Path, template_repo: Path) -> None:
+    root = copy_fixture("contaminated", tmp_path)
+    capture = (root / "parasol.yaml").read_bytes()
+    write_outputs(root, DEFAULT_SERVICES[:2])  # phase-4 definitions and phase-6 guides for two services
+    result = platform(root, template_repo)
+    assert result.exit_code == 0, result.stderr
+    assert "端末出力のキャプチャ" in result.stderr  # settings.language: ja inside the capture is honoured
+    assert (root / "parasol.yaml.bak").read_bytes() == capture
+    clean = (root / "parasol.yaml").read_text(encoding="utf-8")
+    assert "\x1b" not in clean and "│" not in clean
+    data = yaml.safe_load(clean)
+    assert data["project"]["name"] == "asahi-group" and data["phases"]["phase7"]["status"] == "completed"
+    recovered = clean_terminal_capture(capture.decode("utf-8")).text
+    head = recovered.split("  phase7:")[0]
+    assert clean.startswith(head) and clean.endswith(recovered.split("    status: pending\n")[-1])
+    answers = yaml.safe_load((root / "outputs" / "7-platform" / ".copier-answers.yml").read_text())
+    assert answers["project_name"] == "asahi-group" and answers["docs_language"] == "ja"
+    assert sorted(s["name"] for s in answers["services"]) == ["catalog-service", "order-service"]
