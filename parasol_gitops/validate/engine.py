@@ -77,12 +77,16 @@ def _fill_namespaces(pool: list[Obj], graph: appgraph.AppGraph) -> None:
         ns = app.destination.get("namespace")
         for src in app.sources:
             if isinstance(src.get("path"), str) and ns:
-                dest.setdefault(Path(src["path"].strip("/") or ".").as_posix(), str(ns))
+                path = Path(src["path"].strip("/") or ".").as_posix()
+                dest.setdefault(path, str(ns))
+                # a chart rendered once per values file: "<chart>[values-<env>.yaml]" goes where that app goes
+                for vf in (src.get("helm") or {}).get("valueFiles") or []:
+                    dest.setdefault(f"{path}[{Path(str(vf)).name}]", str(ns))
     for o in pool:
         if o.namespace or o.kind in CLUSTER_SCOPED:
             continue
         for path in sorted(dest, key=len, reverse=True):
-            if o.origin == path or o.origin.startswith(path + "/") or o.origin.startswith(path + "["):
+            if o.origin == path or o.origin.startswith((path + "/", path + "[")):
                 o.data.setdefault("metadata", {})["namespace"] = dest[path]
                 break
 
