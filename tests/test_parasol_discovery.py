@@ -213,3 +213,16 @@ def test_default_services_cover_every_branch() -> None:
     # The builder's default project must keep exercising gRPC, redis, a Japanese name and a disagreement.
     assert any(s.grpc for s in DEFAULT_SERVICES) and any(s.yaml_type for s in DEFAULT_SERVICES)
     assert any(s.folder is None for s in DEFAULT_SERVICES)
+
+
+def test_settings_platform_overrides_reach_the_answers(tmp_path: Path) -> None:
+    from parasol_gitops.parasol.generate import build_spec
+
+    extra = "  platform:\n    registry: registry.example.jp/shop\n    base_domain: shop.example.jp\n" \
+            "    ci_target: gitlab\n"
+    project = detect(make_project(tmp_path / "p", extra_settings=extra, language="ja"))
+    answers = build_spec(project, discover(project)).to_answers()
+    assert (answers["registry"], answers["base_domain"], answers["ci_target"]) == (
+        "registry.example.jp/shop", "shop.example.jp", "gitlab")
+    assert (answers["layout"], answers["docs_language"], answers["project_name"]) == ("parasol", "ja", "demo-shop")
+    assert [s["name"] for s in answers["services"]] == ["catalog-service", "order-service", slugify("通知サービス")]

@@ -248,6 +248,8 @@ def test_generated_repository_builds_and_validates(generated: tuple[Path, str, A
 def test_rerun_keeps_hand_edits_and_adds_a_service(generated: tuple[Path, str, Any], template_repo: Path,
                                                    tmp_path: Path) -> None:
     root = fresh_copy(generated, tmp_path)
+    # Parasol projects usually live in a git repository of their own: 7-platform stays a separate repository.
+    assert run_tool(["git", "init", "-q", str(root)]).returncode == 0
     repo = root / "outputs" / "7-platform"
     overlay = repo / "services" / "order-service" / "overlays" / "dev" / "kustomization.yaml"
     overlay.write_text(overlay.read_text() + "# tuned by the team\n")
