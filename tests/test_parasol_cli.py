@@ -174,6 +174,15 @@ def test_git_symlink_file_out_of_the_project(tmp_path: Path) -> None:
     assert "points outside the project" in _bad(tmp_path, root)
 
 
+def test_linked_phase6_folder_out_of_the_project(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "shop")
+    elsewhere = tmp_path / "elsewhere" / "main"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "implementation-guide.md").write_text("## 技術スタック\n\n- 言語: Go\n", encoding="utf-8")
+    os.symlink(tmp_path / "elsewhere", root / "outputs" / "6-implementation" / "services" / "stolen")
+    assert "points outside the project" in _bad(tmp_path, root)
+
+
 def test_unreadable_definition(tmp_path: Path) -> None:
     root = make_project(tmp_path / "shop")
     path = root / "outputs" / "4-architecture" / "vs1-commerce" / "services" / "order-service" / "service-definition.md"

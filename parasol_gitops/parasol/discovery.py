@@ -114,6 +114,11 @@ class _Reader:
             return target
         return path
 
+    def check_folder(self, path: Path) -> None:
+        """A linked folder must stay inside the project."""
+        if path.is_symlink() and not self.inside(path.resolve()):
+            raise InputError(t("parasol.traversal", value=os.readlink(path), what=self.rel(path)))
+
     def _pointer(self, path: Path) -> str | None:
         try:
             if path.stat().st_size > 1024:
@@ -414,10 +419,12 @@ def from_guides(reader: _Reader, impl: Path) -> list[Candidate]:
         return found
     for svc_dir in sorted(p for p in base.iterdir() if p.is_dir()):
         where = reader.rel(svc_dir)
+        reader.check_folder(svc_dir)
         cand = Candidate(where, RANK_GUIDE, check_name(svc_dir.name, where), folder=svc_dir.name)
         bcs: list[str] = []
         stack: dict[str, str] = {}
         for bc_dir in sorted(p for p in svc_dir.iterdir() if p.is_dir()):
+            reader.check_folder(bc_dir)
             guide = bc_dir / "implementation-guide.md"
             if not (guide.exists() or guide.is_symlink()):
                 continue
