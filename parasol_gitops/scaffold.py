@@ -129,7 +129,7 @@ def update(
     conflicts = conflicted_files(dest)
     if PIPELINE_FILE not in conflicts:
         _check_spec(dest)
-        _write_ci(dest, overwrite_ok=True)
+        _write_ci(dest, prune_other_targets=True)
     return conflicts
 
 
@@ -177,7 +177,7 @@ def _render_into(
             overwrite=True,
         )
     _check_spec(target)
-    _write_ci(target, overwrite_ok=False)
+    _write_ci(target, prune_other_targets=False)
 
 
 def _check_spec(root: Path) -> None:
@@ -189,23 +189,28 @@ def _check_spec(root: Path) -> None:
     PlatformSpec.from_answers(_plain(answers or {}), source=ANSWERS_FILE)
 
 
-def _write_ci(root: Path, *, overwrite_ok: bool) -> list[str]:
+def _write_ci(root: Path, *, prune_other_targets: bool) -> list[str]:
     """Synthesize the CI files for the answered ``ci_target`` from the rendered ``pipeline.yaml``."""
     spec_path = root / PIPELINE_FILE
     if not spec_path.is_file():
         return []
     from . import yamlio
     from .fsutil import write_files
-    from .pipeline import load_spec, synthesize
+    from .pipeline import TARGETS, files_for_target, load_spec, synthesize
 
     answers = yamlio.load_file(root / ANSWERS_FILE, display=ANSWERS_FILE) or {}
     target = str(answers.get("ci_target", "github"))
-    targets = ["github", "gitlab"] if target == "both" else [target]
+    targets = list(TARGETS) if target == "both" else [target]
     spec = load_spec(spec_path)
     files: dict[str, str] = {}
     for name in targets:
         files.update(synthesize(spec, name, source=PIPELINE_FILE))
     write_files(root, files)
+    if prune_other_targets:
+        # ci_target was re-answered (github → gitlab): the other system's generated files are stale now.
+        for name in set(TARGETS) - set(targets):
+            for rel in files_for_target(name):
+                (root / rel).unlink(missing_ok=True)
     return sorted(files)
 
 

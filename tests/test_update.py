@@ -118,7 +118,7 @@ def test_update_keeps_user_edits_and_brings_template_changes(template_repo: Path
     assert git(dest, "ls-files", "-u") == ""
 
 
-def test_update_with_one_more_service_adds_its_folders(template_repo: Path, tmp_path: Path) -> None:
+def test_update_with_one_more_service_and_another_ci_target(template_repo: Path, tmp_path: Path) -> None:
     dest = tmp_path / "gitops"
     new_repo(template_repo, dest)
     assert not (dest / "services" / "payments").exists()
@@ -130,7 +130,9 @@ def test_update_with_one_more_service_adds_its_folders(template_repo: Path, tmp_
     current = yaml.safe_load((dest / ".copier-answers.yml").read_text())["services"]
     more = [*current, {"name": "payments", "port": 8080, "strategy": "canary", "database": "postgresql"}]
     services = json.dumps(more)  # JSON is YAML: the --data value of a list answer
-    result = run_cli("update", str(dest), "--vcs-ref", "v1", "--data", f"services={services}")
+    assert (dest / ".github" / "workflows" / "ci.yml").is_file()
+    result = run_cli("update", str(dest), "--vcs-ref", "v1", "--data", f"services={services}",
+                     "--data", "ci_target=gitlab")
     assert result.exit_code == 0, result.stdout + result.stderr
 
     answers = (dest / ".copier-answers.yml").read_text()
@@ -140,6 +142,13 @@ def test_update_with_one_more_service_adds_its_folders(template_repo: Path, tmp_
         assert (dest / "services" / "payments" / "overlays" / env / "kustomization.yaml").is_file()
         assert (dest / "apps" / env / "payments.yaml").is_file()
     assert "payments" in (dest / "docs" / "infrastructure-design.md").read_text()
+    # the CI files follow the re-answered ci_target: GitLab written, the stale GitHub workflows removed
+    from parasol_gitops.pipeline import GITHUB_FILES, load_spec, synthesize
+
+    gitlab = synthesize(load_spec(dest / "pipeline.yaml"), "gitlab")
+    assert all((dest / rel).read_text() == text for rel, text in gitlab.items())
+    assert "payments" in (dest / ".gitlab-ci.yml").read_text()
+    assert not any((dest / rel).exists() for rel in GITHUB_FILES)
     # the existing services are untouched
     assert git(dest, "status", "--porcelain", "--", "services/orders") == ""
 
