@@ -302,22 +302,31 @@ def _rollout_analysis(objects: list[Obj]) -> list[Finding]:
 
 
 # ---- monitoring ---------------------------------------------------------------------------------------
+_WORD = re.compile(r"[a-z0-9-]+")
+
+
 def mentions(text: str, name: str) -> bool:
-    return re.search(rf"(?<![a-z0-9-]){re.escape(name)}(?![a-z0-9-])", text) is not None
+    """``name`` occurs in ``text`` as a whole word: not inside a longer run of ``[a-z0-9-]``."""
+    return name in _WORD.findall(text)
 
 
 def monitoring_coverage(objects: list[Obj], services: Iterable[str]) -> dict[str, dict[str, bool]]:
     """Per service: has ``alerts``, ``dashboard``, ``monitor`` (ServiceMonitor/PodMonitor)."""
-    rules = [json.dumps(o.data, sort_keys=True) for o in objects if o.kind == "PrometheusRule"]
-    dashboards = [json.dumps(o.data, sort_keys=True) for o in objects
-                  if (o.kind == "ConfigMap" and "grafana_dashboard" in ((o.data.get("metadata") or {}).get("labels")
-                                                                        or {}))
-                  or o.kind == "GrafanaDashboard"]
-    monitors = [json.dumps({"m": o.data.get("metadata"), "s": (o.data.get("spec") or {}).get("selector")},
-                           sort_keys=True) for o in objects if o.kind in ("ServiceMonitor", "PodMonitor")]
-    return {svc: {"alerts": any(mentions(t, svc) for t in rules),
-                  "dashboard": any(mentions(t, svc) for t in dashboards),
-                  "monitor": any(mentions(t, svc) for t in monitors)} for svc in services}
+    def words(objs: Iterable[Any]) -> set[str]:
+        found: set[str] = set()
+        for o in objs:
+            found.update(_WORD.findall(json.dumps(o, sort_keys=True)))
+        return found
+
+    rules = words(o.data for o in objects if o.kind == "PrometheusRule")
+    dashboards = words(o.data for o in objects
+                       if (o.kind == "ConfigMap" and "grafana_dashboard" in ((o.data.get("metadata") or {})
+                                                                             .get("labels") or {}))
+                       or o.kind == "GrafanaDashboard")
+    monitors = words({"m": o.data.get("metadata"), "s": (o.data.get("spec") or {}).get("selector")}
+                     for o in objects if o.kind in ("ServiceMonitor", "PodMonitor"))
+    return {svc: {"alerts": svc in rules, "dashboard": svc in dashboards, "monitor": svc in monitors}
+            for svc in services}
 
 
 def _service_monitoring(objects: list[Obj], services: Iterable[str]) -> list[Finding]:
