@@ -381,3 +381,19 @@ def test_contaminated_capture_is_cleaned_and_proceeds(tmp_path: Path, template_r
     answers = yaml.safe_load((root / "outputs" / "7-platform" / ".copier-answers.yml").read_text())
     assert answers["project_name"] == "asahi-group" and answers["docs_language"] == "ja"
     assert sorted(s["name"] for s in answers["services"]) == ["catalog-service", "order-service"]
+
+
+def test_full_run_after_a_partial_run_merges_cleanly(generated: tuple[Path, str, Any], template_repo: Path,
+                                                     tmp_path: Path) -> None:
+    root = fresh_copy(generated, tmp_path)
+    repo = root / "outputs" / "7-platform"
+    _add_service(root)
+    assert platform(root, template_repo, "monitoring").exit_code == 0
+    sliced = (repo / "services" / "payment-service" / "base" / "servicemonitor.yaml").read_bytes()
+    result = platform(root, template_repo)
+    assert result.exit_code == 0, result.stderr
+    assert (repo / "services" / "payment-service" / "base" / "servicemonitor.yaml").read_bytes() == sliced
+    assert (repo / "services" / "payment-service" / "overlays" / "dev" / "kustomization.yaml").is_file()
+    assert run_tool(["git", "status", "--porcelain"], cwd=repo).stdout == ""
+    leftovers = run_tool(["git", "grep", "-l", "-e", "<<<<<<<", "-e", ">>>>>>>"], cwd=repo)
+    assert leftovers.stdout == ""
