@@ -62,3 +62,18 @@ def test_outside_a_parasol_project_platform_is_just_a_folder(tmp_path: Path) -> 
     assert res.exit_code in (0, 1)
     assert '"kustomizations_built": 1' in res.stdout  # only platform/overlays/dev
     assert not list(tmp_path.rglob("validation-report.md"))
+
+
+def test_status_markdown_lands_in_outputs_7_platform(tmp_path: Path) -> None:
+    find_tool("kubectl")
+    project = _project(tmp_path / "proj", "en")
+    platform = project / "outputs/7-platform"
+    res = run_cli("status", "vms5", str(platform), "--format", "markdown")
+    assert res.exit_code == 0, res.stderr
+    assert (platform / "vms5-report.md").read_text(encoding="utf-8") == res.stdout  # no docs/: top level
+    # a GitOps repository elsewhere inside the project: its own copy plus one in outputs/7-platform
+    other = write_repo(project / "gitops", envs=("dev",))
+    (other / "docs").mkdir()
+    res = run_cli("status", "vms5", str(other), "--format", "markdown")
+    assert (other / "docs/vms5-report.md").read_text(encoding="utf-8") == res.stdout
+    assert (platform / "vms5-report.md").read_text(encoding="utf-8") == res.stdout
