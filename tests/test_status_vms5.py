@@ -120,3 +120,23 @@ def test_markdown_writes_the_report_into_the_repository(generated: Path, tmp_pat
     assert "## Next actions" in out["text"] and "dr record" in out["text"]
     ja = run_cli("--lang", "ja", "status", "vms5", str(repo), "--schema-location", str(CRD_SCHEMAS))
     assert "品質ゲート" in ja.stdout and "DR 訓練" in ja.stdout
+
+
+def test_pipeline_drift_and_invalid_pipeline_are_errors(generated: Path, tmp_path: Path) -> None:
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(generated, repo)
+    ci_files = sorted(p for p in (repo / ".github/workflows").glob("*.yml")) + \
+        ([repo / ".gitlab-ci.yml"] if (repo / ".gitlab-ci.yml").is_file() else [])
+    assert ci_files
+    ci_files[0].write_text(ci_files[0].read_text(encoding="utf-8") + "# hand edit\n", encoding="utf-8")
+    res = run_cli("validate", str(repo), "--format", "json", "--schema-location", str(CRD_SCHEMAS))
+    drift = [f for f in json.loads(res.stdout)["findings"] if f["id"] == "PGO-PIPELINE-DRIFT"]
+    assert res.exit_code == 1 and [f["where"] for f in drift] == [ci_files[0].relative_to(repo).as_posix()]
+    assert gates(status(repo))["security_scan"] == "failed"  # the scan evidence needs CI in sync
+    spec = repo / "pipeline.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8") + "unknown_key: 1\n", encoding="utf-8")
+    res = run_cli("validate", str(repo), "--format", "json", "--schema-location", str(CRD_SCHEMAS))
+    assert res.exit_code == 1
+    assert "PGO-PIPELINE-SPEC" in {f["id"] for f in json.loads(res.stdout)["findings"]}

@@ -473,3 +473,13 @@ def test_batched_builds_equal_one_build_per_folder(repo: Path, monkeypatch: pyte
     assert origins == {"extra-a", "extra-b"}
     assert all("config.kubernetes.io/origin" not in (o.data["metadata"].get("annotations") or {})
                for o in batched.objects)
+
+
+def test_helm_chart_that_does_not_render_is_an_error(repo: Path) -> None:
+    chart = repo / "helm/orders"
+    write(chart, "Chart.yaml", {"apiVersion": "v2", "name": "orders", "version": "0.1.0"})
+    (chart / "templates").mkdir()
+    (chart / "templates/cm.yaml").write_text("kind: ConfigMap\nname: {{ .Values.x | nosuchfunction }}\n",
+                                             encoding="utf-8")
+    code, data = validate(repo)
+    assert code == 1 and "PGO-HELM-RENDER" in ids(data)
