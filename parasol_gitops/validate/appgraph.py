@@ -54,6 +54,7 @@ class App:
 
 @dataclass
 class AppGraph:
+    root: Path = Path()
     apps: list[App] = field(default_factory=list)
     roots: list[str] = field(default_factory=list)
     services: list[str] = field(default_factory=list)
@@ -88,8 +89,7 @@ def self_repo_urls(root: Path, answers: dict[str, Any]) -> set[str]:
 
 def resolve(root: Path, renderer: Renderer, pool: list[Obj], answers: dict[str, Any]) -> AppGraph:
     """Follow Applications until no new source appears; append objects found on the way to ``pool``."""
-    graph = AppGraph()
-    set_repo_root(root)
+    graph = AppGraph(root=root)
     own = self_repo_urls(root, answers)
     seen_apps: set[tuple[str, str, str]] = set()
     checked_paths: set[str] = set()
@@ -180,17 +180,8 @@ def _generate(generators: list[Any], obj: Obj, graph: AppGraph) -> list[dict[str
     return out
 
 
-_GIT_ROOT: list[Path] = []  # set by resolve's caller through set_repo_root
-
-
-def set_repo_root(root: Path) -> None:
-    _GIT_ROOT[:] = [root]
-
-
 def _git_params(git: dict[str, Any], graph: AppGraph) -> list[dict[str, Any]]:
-    if not _GIT_ROOT:
-        return []
-    root = _GIT_ROOT[0]
+    root = graph.root
     include: set[str] = set()
     exclude: set[str] = set()
     for d in git.get("directories") or []:
