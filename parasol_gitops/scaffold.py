@@ -8,8 +8,8 @@ Three entry points (the ``new``/``update`` commands and the Parasol ``platform``
 - :func:`update` runs ``copier update`` (inline conflict markers, recorded as unmerged index entries)
   and re-synthesizes the CI files. Copier returns normally even when conflicts remain, so this returns
   the conflicted files and the caller decides (the CLI exits 1).
-- :func:`render` is :func:`copy` without the "folder must be new" contract's return value: a plain
-  render used for partial regeneration and benchmarks.
+- :func:`render` renders exactly what :func:`copy` writes into a new folder and returns nothing: used for
+  partial regeneration (the Parasol ``platform infra|cicd|monitoring`` commands) and benchmarks.
 
 The CI files are not part of the template: they are the output of the pipeline synthesizer, run on the
 rendered ``pipeline.yaml``. That keeps the template free of Jinja extensions and tasks (no ``--trust``),
@@ -137,18 +137,15 @@ def conflicted_files(dest: Path) -> list[str]:
     """Unmerged index entries, ``*.rej`` files and files still holding Copier's conflict markers."""
     dest = Path(dest).resolve()
     found: set[str] = set()
-    prefix = _git(dest, "rev-parse", "--show-prefix").stdout.strip()
-    for line in _git(dest, "ls-files", "-u", "--", ".").stdout.splitlines():
-        path = line.split("\t", 1)[1]
-        found.add(path[len(prefix):] if prefix and path.startswith(prefix) else path)
+    # -z: paths relative to dest, unquoted (git quotes non-ASCII names otherwise)
+    for entry in _git(dest, "ls-files", "-u", "-z", "--", ".").stdout.split("\0"):
+        if "\t" in entry:
+            found.add(entry.split("\t", 1)[1])
     for rej in dest.rglob("*.rej"):
         if ".git" not in rej.relative_to(dest).parts:
             found.add(rej.relative_to(dest).as_posix())
-    modified = _git(dest, "ls-files", "-m", "-o", "--exclude-standard", "--", ".").stdout.splitlines()
-    for rel in modified:
-        rel = rel[len(prefix):] if prefix and rel.startswith(prefix) else rel
-        path = dest / rel
-        if path.is_file() and _has_markers(path):
+    for rel in _git(dest, "ls-files", "-m", "-o", "--exclude-standard", "-z", "--", ".").stdout.split("\0"):
+        if rel and (dest / rel).is_file() and _has_markers(dest / rel):
             found.add(rel)
     return sorted(found)
 
