@@ -114,7 +114,7 @@ def update(
             hint=messages.t("template.scaffold.update_dirty_hint"),
         )
     answers = _merge_data(data, data_file)
-    with _copier_errors():
+    with _copier_errors(hints={"Unknown revision": messages.t("template.scaffold.update_unknown_commit")}):
         copier.run_update(
             str(dest),
             data=answers,
@@ -278,8 +278,9 @@ def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
 
 
 @contextmanager
-def _copier_errors() -> Iterator[None]:
-    """Copier's validation and user errors as one-line :class:`InputError`; its warnings stay quiet."""
+def _copier_errors(hints: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Copier's validation and user errors as one-line :class:`InputError` (with a hint when a known message
+    fragment appears); its warnings stay quiet."""
     from copier.errors import CopierAnswersInterrupt, CopierError
 
     with warnings.catch_warnings():
@@ -290,7 +291,9 @@ def _copier_errors() -> Iterator[None]:
         except CopierAnswersInterrupt:
             raise InputError(messages.t("template.scaffold.interrupted")) from None
         except (ValueError, CopierError) as exc:
-            raise InputError(_one_line(str(exc))) from None
+            text = _one_line(str(exc))
+            hint = next((h for fragment, h in (hints or {}).items() if fragment in text), None)
+            raise InputError(text, hint=hint) from None
 
 
 def _one_line(text: str) -> str:

@@ -218,3 +218,16 @@ def test_update_refuses_a_folder_without_answers(tmp_path: Path) -> None:
     result = run_cli("update", str(tmp_path))
     assert result.exit_code == 2
     assert ".copier-answers.yml" in result.stderr
+
+
+def test_update_explains_a_recorded_commit_the_template_does_not_have(template_repo: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "gitops"
+    new_repo(template_repo, dest)
+    answers = dest / ".copier-answers.yml"
+    answers.write_text(re.sub(r"^_commit: .*$", "_commit: 0badc0ffee", answers.read_text(), flags=re.MULTILINE))
+    git(dest, "commit", "-q", "-am", "answers point at a commit that does not exist")
+    result = run_cli("update", str(dest))
+    assert result.exit_code == 2
+    assert "0badc0ffee" in result.stderr
+    assert "uncommitted template changes" in result.stderr  # the hint says why and what to do
+    assert git(dest, "status", "--porcelain") == ""  # nothing touched

@@ -42,6 +42,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "commit (or stash) your changes, then run update again",
         "ja": "変更をコミット（または stash）してから、もう一度 update を実行してください",
     },
+    "template.scaffold.update_unknown_commit": {
+        "en": "the template commit recorded in .copier-answers.yml (_commit) is not in the template repository, typically because the repository was generated from uncommitted template changes; commit the template and generate again, or set _commit to an existing tag or commit",
+        "ja": ".copier-answers.yml に記録されたテンプレートのコミット（_commit）がテンプレートのリポジトリにありません。多くは未コミットのテンプレート変更から生成した場合です。テンプレートをコミットして生成し直すか、_commit を既存のタグかコミットにしてください",
+    },
     "template.scaffold.interrupted": {"en": "interrupted while answering questions", "ja": "質問への回答中に中断されました"},
     "template.scaffold.bad_data": {
         "en": "--data needs KEY=VALUE (VALUE is YAML), got '{value}'",
