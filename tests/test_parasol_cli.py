@@ -141,6 +141,11 @@ def test_duplicate_slug(tmp_path: Path) -> None:
     assert "both become 'r-and-d-support'" in _bad(tmp_path, root)
 
 
+def test_reserved_slug(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "shop", [SvcDef("Platform", None, stack=None)], with_guides=False)
+    assert "would be named 'platform', which the platform layer uses" in _bad(tmp_path, root)
+
+
 def _bc_folder(root: Path) -> Path:
     folder = root / "outputs" / "4-architecture" / "vs1-commerce" / "services" / "order-service" / "bounded-contexts"
     folder.mkdir()

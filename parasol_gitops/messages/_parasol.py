@@ -54,6 +54,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "services '{first}' and '{second}' both become '{slug}'; rename one or give it its own folder",
         "ja": "サービス '{first}' と '{second}' が同じ名前 '{slug}' になります。どちらかを改名してください",
     },
+    "parasol.reserved_slug": {
+        "en": "service '{name}' would be named '{slug}', which the platform layer uses; give it its own folder name",
+        "ja": "サービス '{name}' の名前 '{slug}' はプラットフォーム層が使用しています。別のフォルダ名を付けてください",
+    },
     "parasol.traversal": {
         "en": "'{value}' points outside the project ({what}); refusing to read or write there",
         "ja": "'{value}' はプロジェクト外を指しています（{what}）。読み書きを拒否します",

@@ -37,6 +37,7 @@ from .project import ParasolProject
 
 RANK_YAML, RANK_BOUNDARIES, RANK_DEFINITION, RANK_GUIDE = 1, 2, 3, 4
 GRPC_PORT = 9090
+RESERVED_SLUGS = ("platform",)  # the platform layer's own Application and folders (copier.yml rejects it too)
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*$")
 # Characters that change the meaning of a name in YAML, a shell or a path (issue #4: refuse, exit 2).
 UNSAFE_NAME = re.compile(r"[$`;|<>\"'\\{}\[\]!#*\x00-\x1f\x7f]")
@@ -622,6 +623,8 @@ def _show(value: Any) -> str:
 def _check_slugs(services: list[DiscoveredService]) -> None:
     seen: dict[str, DiscoveredService] = {}
     for found in services:
+        if found.service.name in RESERVED_SLUGS:
+            raise InputError(t("parasol.reserved_slug", name=found.service.display_name, slug=found.service.name))
         other = seen.get(found.service.name)
         if other is not None:
             raise InputError(t("parasol.duplicate_slug", first=other.service.display_name,
