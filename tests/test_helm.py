@@ -65,14 +65,21 @@ def test_rendered_objects_validate_and_workloads_are_restricted(name: str) -> No
     assert kinds & {"Ingress", "HTTPRoute"}
 
 
-def test_charts_produce_the_same_objects_as_the_kustomize_overlays() -> None:
-    helm_root, kustomize_root = rendered("six-mixed-helm-ja"), rendered("six-mixed-kustomize")
+@pytest.mark.parametrize(
+    ("helm_set", "kustomize_set"),
+    [
+        ("six-mixed-helm-ja", "six-mixed-kustomize"),  # nginx Ingress, all three strategies, gRPC, four envs
+        ("one-service", "one-service"),  # Gateway API HTTPRoute; the parasol layout renders charts beside overlays
+    ],
+)
+def test_charts_produce_the_same_objects_as_the_kustomize_overlays(helm_set: str, kustomize_set: str) -> None:
+    helm_root, kustomize_root = rendered(helm_set), rendered(kustomize_set)
     answers = final_answers(helm_root)
     compared = 0
     for svc in answers["services"]:
         for env in answers["environments"]:
             built = kustomize_build(kustomize_root / "services" / svc["name"] / "overlays" / env["name"])
-            charted = render_chart(helm_root / "helm" / svc["name"], env["name"])
+            charted = render_chart(chart_root(helm_root) / svc["name"], env["name"])
 
             def keyed(objects: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
                 out = {}
@@ -87,7 +94,7 @@ def test_charts_produce_the_same_objects_as_the_kustomize_overlays() -> None:
             for key in k:
                 assert h[key] == k[key], (svc["name"], env["name"], key)
                 compared += 1
-    assert compared >= 6 * 4 * 9
+    assert compared >= len(answers["services"]) * len(answers["environments"]) * 9
 
 
 def test_latest_or_missing_tag_is_refused_by_the_chart(tmp_path: Path) -> None:
