@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from parasol_gitops.pipeline import PIPELINES_DIR, load_spec, synthesize
+from parasol_gitops.pipeline import GITLAB_FILES, PIPELINES_DIR, load_spec, synthesize
 from parasol_gitops.pipeline.actions import ACTIONS
 from parasol_gitops.pipeline.model import check_graph
 from tests.conftest import find_tool, run_tool
@@ -63,13 +63,22 @@ def test_check_jsonschema_vendor_schemas(rendered: dict, name: str, target: str)
     if target == "github":
         files = sorted(str(p) for p in (root / ".github/workflows").glob("*.yml"))
         args = ["--builtin-schema", "vendor.github-workflows", *files]
-    else:
-        args = ["--builtin-schema", "vendor.gitlab-ci", "--data-transform", "gitlab-ci", str(root / ".gitlab-ci.yml")]
+    else:  # the parent and every child pipeline
+        files = [str(root / rel) for rel in GITLAB_FILES]
+        args = ["--builtin-schema", "vendor.gitlab-ci", "--data-transform", "gitlab-ci", *files]
     result = run_tool([find_tool("check-jsonschema"), *args])
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def _graph(root: Path, target: str) -> tuple[dict[str, list[str]], dict[str, str], list[str]]:
+RESERVED = {"workflow", "stages", "default", "variables", "include"}
+
+
+def _gitlab_jobs(doc: dict) -> dict[str, dict]:
+    return {k: v for k, v in doc.items() if k not in RESERVED and not k.startswith(".")}
+
+
+def _graphs(root: Path, target: str) -> list[tuple[dict[str, list[str]], dict[str, str], list[str]]]:
+    """One job graph per pipeline: the GitHub workflows together; the GitLab parent and each child."""
     yaml = YAML(typ="safe")
     if target == "github":
         needs: dict[str, list[str]] = {}
@@ -77,20 +86,52 @@ def _graph(root: Path, target: str) -> tuple[dict[str, list[str]], dict[str, str
             for job_id, job in yaml.load(wf.read_text())["jobs"].items():
                 raw = job.get("needs", [])
                 needs[job_id] = [raw] if isinstance(raw, str) else list(raw)
-        return needs, {j: "jobs" for j in needs}, ["jobs"]
-    doc = yaml.load((root / ".gitlab-ci.yml").read_text())
-    reserved = {"workflow", "stages", "default", "variables", "include"}
-    jobs = {k: v for k, v in doc.items() if k not in reserved and not k.startswith(".")}
-    needs = {k: [n if isinstance(n, str) else n["job"] for n in v.get("needs", [])] for k, v in jobs.items()}
-    return needs, {k: v["stage"] for k, v in jobs.items()}, list(doc["stages"])
+        return [(needs, {j: "jobs" for j in needs}, ["jobs"])]
+    out = []
+    for rel in GITLAB_FILES:
+        doc = yaml.load((root / rel).read_text())
+        jobs = _gitlab_jobs(doc)
+        needs = {k: [n if isinstance(n, str) else n["job"] for n in v.get("needs", [])] for k, v in jobs.items()}
+        stage_of = {k: _stage(doc, v) for k, v in jobs.items()}
+        out.append((needs, stage_of, list(doc["stages"])))
+    return out
+
+
+def _stage(doc: dict, job: dict) -> str:
+    while "stage" not in job:
+        job = doc[job["extends"]]
+    return job["stage"]
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
 @pytest.mark.parametrize("target", ["github", "gitlab"])
 def test_own_graph_check_on_emitted_yaml(rendered: dict, name: str, target: str) -> None:
-    needs, stage_of, stages = _graph(rendered[(name, target)], target)
-    assert len(needs) > 3
-    assert check_graph(needs, stage_of, stages) == []
+    for needs, stage_of, stages in _graphs(rendered[(name, target)], target):
+        assert needs
+        assert check_graph(needs, stage_of, stages) == []
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_gitlab_triggers_include_existing_children(rendered: dict, name: str) -> None:
+    """Across files: every trigger job of the parent includes a child that was written, and every
+    service of the spec has exactly one trigger."""
+    root = rendered[(name, "gitlab")]
+    yaml = YAML(typ="safe")
+    doc = yaml.load((root / ".gitlab-ci.yml").read_text())
+    spec = load_spec(PIPELINES_DIR / "examples" / f"{name}.yaml")
+    triggers = {}
+    for job_name, job in _gitlab_jobs(doc).items():
+        body = job
+        while "trigger" not in body and "extends" in body:
+            body = doc[body["extends"]]
+        if "trigger" in body:
+            triggers[job_name] = body["trigger"]
+            assert _stage(doc, job) in doc["stages"]
+    assert sorted(triggers) == sorted(f"service:{s['name']}" for s in spec["services"])
+    for trigger in triggers.values():
+        assert trigger["strategy"] == "depend"
+        assert (root / trigger["include"]).is_file(), trigger["include"]
+        assert trigger["include"] in GITLAB_FILES
 
 
 def test_graph_check_catches_what_the_schemas_accept() -> None:
@@ -131,20 +172,73 @@ def test_github_security_shape(rendered: dict) -> None:
 
 def test_gitlab_shape(rendered: dict) -> None:
     yaml = YAML(typ="safe")
-    doc = yaml.load((rendered[("mixed-strategies", "gitlab")] / ".gitlab-ci.yml").read_text())
-    assert "include" not in doc and doc["default"]["interruptible"] is True
-    prod = doc["deploy_production:checkout"]
-    assert prod["resource_group"] == "production/checkout"
-    assert prod["environment"]["deployment_tier"] == "production"
+    root = rendered[("mixed-strategies", "gitlab")]
+    parent = yaml.load((root / ".gitlab-ci.yml").read_text())
+    assert "include" not in parent and parent["default"]["interruptible"] is True
+    template = parent[".parasol-service"]
+    assert template["rules"][0] == {"if": "$CI_COMMIT_TAG"}
+    assert template["rules"][2]["changes"]["compare_to"] == "refs/heads/main"
+    assert "$SERVICE_CHANGES" in template["rules"][1]["changes"]
+    checkout = parent["service:checkout"]
+    assert checkout["extends"] == ".parasol-service-canary"
+    assert checkout["variables"]["SERVICE_CHANGES"] == "{services/checkout,services/checkout/**/*}"
+    assert checkout["variables"]["LINT_COMMAND"] == {"value": "make lint", "expand": False}
+    fraud = parent["service:fraud"]["variables"]
+    assert [fraud[f"PRODUCTION_STEP_{i}"] for i in range(1, 5)] == ["5", "25", "50", "100"]
+    assert parent["service:ledger"]["extends"] == ".parasol-service-blue-green"
+    assert parent["service:reports"]["extends"] == ".parasol-service-rolling"
+
+    canary = yaml.load((root / ".gitlab/ci/service-canary.yml").read_text())
+    prod = canary["deploy_production"]
+    assert prod["resource_group"] == "production/$SERVICE"
+    assert prod["environment"] == {"name": "production/$SERVICE", "deployment_tier": "production",
+                                   "url": "https://$SERVICE.payments.example.com"}
     assert all(r["when"] == "manual" and r["allow_failure"] is False for r in prod["rules"])
-    assert doc[".parasol-deploy"]["interruptible"] is False
-    canary = [k for k in doc if k.startswith("deploy_production-canary-") and k.endswith(":fraud")]
-    assert sorted(canary) == sorted(f"deploy_production-canary-{w}:fraud" for w in (5, 25, 50, 100))
-    assert doc["deploy_production-canary-25:fraud"]["rules"][0]["when"] == "delayed"
-    assert "deploy_production-blue-green-100:ledger" in doc
-    assert doc[".parasol-sign"]["id_tokens"]["SIGSTORE_ID_TOKEN"]["aud"] == "sigstore"
-    rules = doc["build:checkout"]["rules"]
-    assert rules[2]["changes"]["compare_to"] == "refs/heads/main"
+    assert canary[".parasol-deploy"]["interruptible"] is False
+    steps = sorted(k for k in canary if k.startswith("deploy_production-canary-step-"))
+    assert steps == [f"deploy_production-canary-step-{i}" for i in range(1, 5)]  # the longest list: fraud's
+    step = canary["deploy_production-canary-step-4"]
+    assert step["rules"][0]["when"] == "delayed"
+    assert step["rules"][0]["if"].startswith("$PRODUCTION_STEP_4 && ")
+    auto = canary["deploy_production-auto-rollback"]["needs"]
+    assert auto[0] == "deploy_production" and {"job": "deploy_production-canary-step-4", "optional": True} in auto
+    assert canary[".parasol-sign"]["id_tokens"]["SIGSTORE_ID_TOKEN"]["aud"] == "sigstore"
+    assert "rules" not in canary["build"]  # the trigger already decided; CI jobs always run in the child
+    blue_green = yaml.load((root / ".gitlab/ci/service-blue-green.yml").read_text())
+    assert "deploy_production-blue-green-100" in blue_green
+    assert not any("canary" in k for k in blue_green)
+    rolling = yaml.load((root / ".gitlab/ci/service-rolling.yml").read_text())
+    assert not any("canary" in k or "blue-green" in k for k in rolling)
+
+
+def test_gitlab_children_do_not_grow_with_services() -> None:
+    def spec(n: int) -> dict:
+        return {"version": 1, "project": "p", "services": [
+            {"name": f"s{i}", "path": f"services/s{i}", "image": f"ghcr.io/e/s{i}",
+             "strategy": ("rolling", "canary", "blue-green")[i % 3], "commands": {"unit": "make test"}}
+            for i in range(n)]}
+    small, big = synthesize(spec(3), "gitlab"), synthesize(spec(60), "gitlab")
+    for rel in GITLAB_FILES[1:]:
+        assert small[rel] == big[rel], rel
+    parent = YAML(typ="safe").load(big[".gitlab-ci.yml"])
+    assert len(_gitlab_jobs(parent)) == 60  # one trigger per service (this spec has no repository checks)
+    per_service = len(big[".gitlab-ci.yml"]) - len(small[".gitlab-ci.yml"])
+    assert per_service / 57 < 400  # bytes per extra service: a few lines each
+
+
+def test_gitlab_mixed_production_strategies_need_a_service_strategy() -> None:
+    from parasol_gitops.errors import InputError
+
+    spec = {"version": 1, "services": [{"name": "a", "path": "a", "image": "ghcr.io/e/a"}],
+            "environments": [{"name": "prod-eu", "tier": "production", "strategy": "canary"},
+                             {"name": "prod-us", "tier": "production", "strategy": "blue-green"}],
+            "stages": [{"name": "build", "type": "build"},
+                       {"name": "eu", "type": "deploy", "environment": "prod-eu", "needs": ["build"]},
+                       {"name": "us", "type": "deploy", "environment": "prod-us", "needs": ["build"]}]}
+    with pytest.raises(InputError, match=r"services\[0\] \(a\).*set services\[0\].strategy"):
+        synthesize(spec, "gitlab")
+    spec["services"][0]["strategy"] = "canary"
+    assert synthesize(spec, "gitlab")
 
 
 def test_byte_identical_for_equal_input() -> None:

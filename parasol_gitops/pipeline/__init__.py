@@ -20,7 +20,12 @@ GITHUB_FILES: tuple[str, ...] = (
     ".github/workflows/rollback.yml",
     ".github/workflows/repository-checks.yml",
 )
-GITLAB_FILES: tuple[str, ...] = (".gitlab-ci.yml",)
+GITLAB_FILES: tuple[str, ...] = (
+    ".gitlab-ci.yml",
+    ".gitlab/ci/service-rolling.yml",
+    ".gitlab/ci/service-canary.yml",
+    ".gitlab/ci/service-blue-green.yml",
+)
 TARGETS: tuple[str, ...] = ("github", "gitlab")
 PIPELINES_DIR = Path(__file__).resolve().parents[2] / "pipelines"
 
