@@ -155,7 +155,10 @@ def test_japanese_docs_for_docs_language_ja() -> None:
         assert japanese > 100, f"{doc} has only {japanese} Japanese characters"
     assert "オンコール" in docs["operations-runbook"]
     readme = (rendered("six-mixed-helm-ja") / "README.md").read_text()
-    assert "設計文書" in readme
+    assert readme.startswith("# mise GitOps リポジトリ")
+    for heading in ("## 構成", "## ApplicationSet ではなく環境ごとの Application にした理由", "## コマンド"):
+        assert heading in readme
+    assert "設計文書" in readme and "## Commands" not in readme
 
 
 def test_english_docs_by_default() -> None:
