@@ -54,14 +54,34 @@ def _monorepo_spec(n: int) -> tuple[str, list[str]]:
     for name in names:
         lines += [f"  - name: {name}", f"    path: services/{name}", f"    image: ghcr.io/example/{name}",
                   "    commands: {unit: make test}"]
-    lines += ["shared_paths: [libs/common]", "gitops: {repository: self}"]
+    lines += ["shared_paths: [libs/common]", "gitops: {repository: self}", "repository_checks: true"]
     return "\n".join(lines) + "\n", names
 
 
-def _listed_jobs(app: Path) -> list[str]:
-    result = _gcl(app, "--list")
+def _listed_jobs(app: Path, *args: str) -> list[str]:
+    result = _gcl(app, "--list", *args)
     assert result.returncode == 0, result.stderr
     return [line.split()[0] for line in result.stdout.splitlines()[1:] if line.strip()]
+
+
+def _list_json(app: Path, *args: str) -> dict[str, dict]:
+    result = _gcl(app, "--list-json", *args)
+    assert result.returncode == 0, result.stderr
+    return {j["name"]: j for j in json.loads(result.stdout)}
+
+
+def _forwarded(app: Path, service: str) -> list[str]:
+    """The variables the parent's trigger job of ``service`` forwards to its child, as --variable args."""
+    parent = YAML(typ="safe").load((app / ".gitlab-ci.yml").read_text())
+    out = []
+    for key, value in parent[f"service:{service}"]["variables"].items():
+        out += ["--variable", f"{key}={value['value'] if isinstance(value, dict) else value}"]
+    return out
+
+
+def _child_of(app: Path, service: str) -> str:
+    parent = YAML(typ="safe").load((app / ".gitlab-ci.yml").read_text())
+    return parent[parent[f"service:{service}"]["extends"]]["trigger"]["include"]
 
 
 def _github_matrix(app: Path, base: str, head: str) -> list[str]:
@@ -93,46 +113,73 @@ def test_work_follows_the_change_50_services(monorepo50: tuple[Path, list[str]])
     git(app, "commit", "-qam", "one service")
     head = git(app, "rev-parse", "HEAD").strip()
     jobs = _listed_jobs(app)
-    per_service = [j for j in jobs if ":" in j]
-    shared = [j for j in jobs if ":" not in j]
-    assert {j.split(":")[1] for j in per_service} == {"svc-07"}
-    one_service_jobs = len(per_service)
-    assert one_service_jobs == 6  # lint_and_test, build, sign, 3 scans (deploys run on the default branch)
+    triggers = [j for j in jobs if j.startswith("service:")]
+    shared = [j for j in jobs if not j.startswith("service:")]
+    assert triggers == ["service:svc-07"]
+    assert shared == ["repository-checks"]
+    # the child a trigger starts holds a constant number of jobs, whatever the number of services
+    child = _listed_jobs(app, "--file", _child_of(app, "svc-07"), *_forwarded(app, "svc-07"))
+    assert len(child) == 6  # lint_and_test, build, sign, 3 scans (deploys run on the default branch)
     assert _github_matrix(app, base, head) == ["svc-07"]
 
     (app / "libs" / "common" / "util.py").write_text("X = 2\n")
     git(app, "commit", "-qam", "shared library")
     head = git(app, "rev-parse", "HEAD").strip()
     jobs = _listed_jobs(app)
-    per_service = [j for j in jobs if ":" in j]
-    assert len(per_service) == 50 * one_service_jobs
-    assert len([j for j in jobs if ":" not in j]) == len(shared)
+    assert sorted(j for j in jobs if j.startswith("service:")) == sorted(f"service:{n}" for n in _names)
+    assert [j for j in jobs if not j.startswith("service:")] == shared
     assert len(_github_matrix(app, base, head)) == 50
+
+
+def _our_jobs(doc: dict) -> dict[str, dict]:
+    return {k: v for k, v in doc.items() if k not in ("workflow", "stages", "default", "variables")
+            and not k.startswith(".")}
+
+
+def _needs_of(job: dict) -> list[str]:
+    return sorted(n if isinstance(n, str) else n["job"] for n in job.get("needs") or [])
 
 
 def test_gitlab_ci_local_graph_equals_the_spec(tmp_path: Path) -> None:
     spec_text = (PIPELINES_DIR / "examples" / "mixed-strategies.yaml").read_text()
     spec = load_spec(PIPELINES_DIR / "examples" / "mixed-strategies.yaml")
     app = _app_repo(tmp_path, spec_text, [s["name"] for s in spec["services"]])
-    listed = _gcl(app, "--list-json")
-    assert listed.returncode == 0, listed.stderr
-    jobs = {j["name"]: j for j in json.loads(listed.stdout)}
-    doc = YAML(typ="safe").load((app / ".gitlab-ci.yml").read_text())
-    ours = {k: v for k, v in doc.items() if k not in ("workflow", "stages", "default", "variables")
-            and not k.startswith(".")}
-    assert set(jobs) == set(ours)
-    for name, job in jobs.items():
-        assert job["stage"] == ours[name]["stage"], name
-        assert sorted(n if isinstance(n, str) else n["job"] for n in job["needs"] or []) == sorted(
-            ours[name].get("needs", [])), name
-    # the spec's stage list, in order, is the pipeline's
-    assert doc["stages"] == ["repository_checks"] + [s["name"] for s in spec["stages"]]
-    for stage in spec["stages"]:
-        for svc in spec["services"]:
-            assert any(n.endswith(f":{svc['name']}") and jobs[n]["stage"] == stage["name"] for n in jobs)
+    yaml = YAML(typ="safe")
+    # the parent: the repository checks and one trigger per service (all listed; rules decide per push)
+    parent_doc = yaml.load((app / ".gitlab-ci.yml").read_text())
+    parent = _list_json(app)
+    assert set(parent) == set(_our_jobs(parent_doc)) == {"repository-checks"} | {
+        f"service:{s['name']}" for s in spec["services"]}
+    assert parent_doc["stages"] == ["repository_checks", "services"]
+    assert all(parent[f"service:{s['name']}"]["stage"] == "services" for s in spec["services"])
+    # each service's child with the variables its trigger forwards; the repository is on its default
+    # branch, so the deploy side is in the list too
+    expected_steps = {"checkout": [10, 50, 100], "fraud": [5, 25, 50, 100], "ledger": [100], "reports": []}
+    for svc in spec["services"]:
+        child_file = _child_of(app, svc["name"])
+        doc = yaml.load((app / child_file).read_text())
+        jobs = _list_json(app, "--file", child_file, *_forwarded(app, svc["name"]))
+        assert set(jobs) == set(_our_jobs(doc)), child_file
+        for name, job in jobs.items():
+            stage = doc[name].get("stage")
+            assert job["stage"] == stage, name
+            assert sorted(n["job"] for n in job["needs"] or []) == _needs_of(doc[name]), name
+        # the spec's stage list, in order, is the child's; every stage has a job of this service
+        assert doc["stages"] == [s["name"] for s in spec["stages"]]
+        assert {j["stage"] for j in jobs.values()} == set(doc["stages"])
+        # rollout steps that run for this service: the spec's, not the child's maximum
+        steps = [n for n, j in jobs.items() if n.startswith("deploy_production-") and j["when"] == "delayed"]
+        assert len(steps) == len(expected_steps[svc["name"]]), (svc["name"], steps)
+        # production waits for a person and blocks the pipeline until then
+        assert jobs["deploy_production"]["when"] == "manual"
+        assert jobs["deploy_production"]["allow_failure"] is False
+        assert jobs["deploy_staging"]["when"] == "on_success"
     preview = _gcl(app, "--preview")
     assert preview.returncode == 0, preview.stderr
-    assert "deploy_production:checkout" in preview.stdout
+    assert "service:checkout" in preview.stdout and ".gitlab/ci/service-canary.yml" in preview.stdout
+    child_preview = _gcl(app, "--preview", "--file", ".gitlab/ci/service-canary.yml")
+    assert child_preview.returncode == 0, child_preview.stderr
+    assert "deploy_production-canary-step-4:" in child_preview.stdout
 
 
 def test_deploy_job_really_runs_against_a_bare_gitops_repo(tmp_path: Path) -> None:
@@ -157,8 +204,9 @@ def test_deploy_job_really_runs_against_a_bare_gitops_repo(tmp_path: Path) -> No
     app = _app_repo(tmp_path, spec_text.replace("path: services/hello/src", "path: services/hello"), ["hello"])
     (app / "services" / "hello" / "main.py").write_text("print('v2')\n")
     git(app, "commit", "-qam", "change hello")
-    result = _gcl(app, "--force-shell-executor", "--variable", f"IMAGE_DIGEST={DIGEST}",
-                  "--variable", "IMAGE_TAG=abc123", "deploy_staging:hello")
+    # the child's deploy job, run with exactly the variables the parent's trigger job forwards
+    result = _gcl(app, "--force-shell-executor", "--file", _child_of(app, "hello"), *_forwarded(app, "hello"),
+                  "--variable", f"IMAGE_DIGEST={DIGEST}", "--variable", "IMAGE_TAG=abc123", "deploy_staging")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "smoke-ok" in result.stdout
     log = git(gitops_bare, "log", "-n", "1", "--format=%s%n%b", "main")
