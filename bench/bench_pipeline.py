@@ -1,15 +1,24 @@
 """Benchmark: `pipeline` synthesis for 10/100/300 services, both targets, against a ruamel.yaml floor.
 
 The floor dumps the very same documents (parsed back from our output) with ruamel.yaml, so the ratio
-is our cost over the unavoidable YAML emission. Median of 3 runs. Not a test: prints a markdown table.
+is our cost over the unavoidable YAML emission. Median of 3 runs. "CLI" is the whole command in a child
+process (start-up, reading and checking pipeline.yaml, writing the files). "largest file" matters for
+GitLab's max_yaml_size_bytes limit (1 MB, 2 MB since GitLab 17.3). Peak memory is this process's
+and the largest CLI child's maximum resident set size. Not a test: prints a markdown table.
 Run: python bench/bench_pipeline.py
 """
 
 from __future__ import annotations
 
 import io
+import json
+import resource
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 from ruamel.yaml import YAML
 
@@ -47,10 +56,14 @@ def median(fn, runs: int = 3) -> float:
 
 
 def main() -> None:
-    rows = ["| services | target | synthesize (s) | ruamel dump floor (s) | ratio | output bytes |",
-            "|---:|---|---:|---:|---:|---:|"]
+    rows = ["| services | target | synthesize (s) | ruamel dump floor (s) | ratio | CLI (s) | files | output bytes "
+            "| largest file |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    tmp = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
     for n in (10, 100, 300):
         raw = spec(n)
+        spec_file = tmp / f"pipeline-{n}.yaml"
+        spec_file.write_text(json.dumps(raw))  # JSON is YAML: the CLI reads it like any pipeline.yaml
         for target in ("github", "gitlab"):
             files = synthesize(raw, target)
             docs = [YAML().load(text) for text in files.values()]
@@ -61,9 +74,17 @@ def main() -> None:
 
             ours = median(lambda raw=raw, target=target: synthesize(validate_spec(raw, source="bench"), target))
             base = median(floor)
-            size = sum(len(t) for t in files.values())
-            rows.append(f"| {n} | {target} | {ours:.3f} | {base:.3f} | {ours / base:.2f}x | {size} |")
+            size = sum(len(t.encode()) for t in files.values())
+            largest = max(len(t.encode()) for t in files.values())
+            cli = median(lambda target=target, spec_file=spec_file: subprocess.run(
+                [sys.executable, "-m", "parasol_gitops.cli", "pipeline", "--target", target, "--spec", str(spec_file),
+                 "--out", str(tmp / f"out-{target}")], check=True, capture_output=True))
+            rows.append(f"| {n} | {target} | {ours:.3f} | {base:.3f} | {ours / base:.2f}x | {cli:.3f} | {len(files)} "
+                        f"| {size} | {largest} |")
     print("\n".join(rows))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    cli_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"\npeak memory (max resident set): benchmark process {peak_mb:.0f} MB, largest CLI run {cli_mb:.0f} MB")
 
 
 if __name__ == "__main__":
