@@ -88,7 +88,12 @@ def _normalized(spec: Mapping[str, Any], source: str) -> dict[str, Any]:
 
 
 def spec_from_platform(platform: PlatformSpec) -> dict[str, Any]:
-    """The pipeline.yaml data for a platform (what the template and ``platform`` write)."""
+    """The pipeline.yaml data for a platform (what the template and ``platform`` write).
+
+    Environments get the URL the template's ingress serves a service at (``https://<env>.<base_domain>``
+    plus the default ingress path ``/<service>``), so the integration_test stage (Playwright, k6, ZAP)
+    runs after the deploy to the environment before the first production-tier one.
+    """
     services = []
     for svc in platform.services:
         path = svc.source_path or f"services/{svc.name}/src"
@@ -104,8 +109,14 @@ def spec_from_platform(platform: PlatformSpec) -> dict[str, Any]:
     environments = []
     for env in platform.environments:
         tier = env.tier if env.tier in ("production", "staging", "testing", "development") else "other"
-        environments.append({"name": env.name, "tier": tier, "approval": tier == "production"})
-    env_names = [e["name"] for e in environments]
+        environments.append({
+            "name": env.name,
+            "tier": tier,
+            "approval": tier == "production",
+            "url": f"https://{env.name}.{platform.base_domain}/{{service}}",
+        })
+    first_production = next((i for i, e in enumerate(environments) if e["tier"] == "production"), None)
+    tested = environments[first_production - 1]["name"] if first_production else None
     stages: list[dict[str, Any]] = [
         {"name": "lint_and_test", "type": "lint_and_test"},
         {"name": "build", "type": "build", "needs": ["lint_and_test"]},
@@ -116,6 +127,10 @@ def spec_from_platform(platform: PlatformSpec) -> dict[str, Any]:
         stage = f"deploy_{env['name'].replace('-', '_')}"
         stages.append({"name": stage, "type": "deploy", "environment": env["name"], "needs": [previous]})
         previous = stage
+        if env["name"] == tested:
+            stages.append({"name": "integration_test", "type": "integration_test", "environment": env["name"],
+                           "needs": [stage]})
+            previous = "integration_test"
     data: dict[str, Any] = {
         "version": 1,
         "project": platform.project_name,
@@ -125,6 +140,6 @@ def spec_from_platform(platform: PlatformSpec) -> dict[str, Any]:
         "stages": stages,
         "repository_checks": True,
     }
-    if not env_names:
+    if not environments:
         del data["environments"]
     return data

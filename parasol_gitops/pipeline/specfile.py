@@ -34,6 +34,10 @@ TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
 }
 COMMON_STAGE_KEYS = ("name", "type", "needs")
 
+# The requirement CI jobs install. A constant, not importlib.metadata: the same spec must give the same
+# files whatever version happens to be installed. Kept equal to pyproject's version by a test.
+TOOL_PACKAGE = "parasol-gitops==0.1.0"
+
 DEFAULT_ENVIRONMENTS: tuple[dict[str, Any], ...] = (
     {"name": "staging", "tier": "staging"},
     {"name": "production", "tier": "production"},
@@ -44,7 +48,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "sbom": True,
     "provenance": True,
     "python_version": "3.12",
-    "tool_package": "parasol-gitops",
+    "tool_package": TOOL_PACKAGE,
     "ci_image": "python:3.12-slim",
     "e2e_path": "tests/e2e",
     "k6_script": "tests/performance/load.js",
