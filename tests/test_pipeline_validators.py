@@ -227,7 +227,7 @@ def test_gitlab_children_do_not_grow_with_services() -> None:
 
 
 def test_gitlab_mixed_production_strategies_need_a_service_strategy() -> None:
-    from parasol_gitops.errors import InputError
+    from parasol_gitops.errors import SpecError
 
     spec = {"version": 1, "services": [{"name": "a", "path": "a", "image": "ghcr.io/e/a"}],
             "environments": [{"name": "prod-eu", "tier": "production", "strategy": "canary"},
@@ -235,8 +235,9 @@ def test_gitlab_mixed_production_strategies_need_a_service_strategy() -> None:
             "stages": [{"name": "build", "type": "build"},
                        {"name": "eu", "type": "deploy", "environment": "prod-eu", "needs": ["build"]},
                        {"name": "us", "type": "deploy", "environment": "prod-us", "needs": ["build"]}]}
-    with pytest.raises(InputError, match=r"services\[0\] \(a\).*set services\[0\].strategy"):
-        synthesize(spec, "gitlab")
+    with pytest.raises(SpecError, match=r"^spec.yaml: services\[0\].strategy: 'a' has none .*\(blue-green, canary\)"):
+        synthesize(spec, "gitlab", source="spec.yaml")
+    assert synthesize(spec, "github")  # a matrix job per environment handles it
     spec["services"][0]["strategy"] = "canary"
     assert synthesize(spec, "gitlab")
 

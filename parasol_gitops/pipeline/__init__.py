@@ -73,9 +73,15 @@ def synthesize(spec: Mapping[str, Any], target: str, *, source: str = "pipeline.
     model = build_model(normalized)
     if target == "github":
         from .github import emit
-    else:
-        from .gitlab import emit
-    return emit(model)
+
+        return emit(model)
+    from ..errors import SpecError
+    from .gitlab import StrategyConflict, emit
+
+    try:
+        return emit(model)
+    except StrategyConflict as exc:
+        raise SpecError(source, exc.path, exc.problem) from None
 
 
 def _normalized(spec: Mapping[str, Any], source: str) -> dict[str, Any]:

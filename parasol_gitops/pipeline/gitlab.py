@@ -14,7 +14,6 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from ..errors import InputError
 from . import scripts
 from .model import Job, Pipeline, strategy_for, watch_paths
 
@@ -43,6 +42,15 @@ COMMAND_VARIABLES: tuple[tuple[str, str], ...] = (
     ("lint", "LINT_COMMAND"), ("unit", "UNIT_COMMAND"), ("integration", "INTEGRATION_COMMAND"),
     ("coverage", "COVERAGE_COMMAND"), ("migrate", "MIGRATE_COMMAND"), ("smoke", "SMOKE_COMMAND"),
 )
+
+
+class StrategyConflict(Exception):
+    """A spec GitLab's one-child-per-service layout cannot express; :func:`synthesize` names the spec file."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
 
 
 def _map(*pairs: tuple[str, Any]) -> CommentedMap:
@@ -139,9 +147,10 @@ class _Plan:
             return svc["strategy"]
         production = sorted({e["strategy"] for e in self.deploy_envs if e["tier"] == "production"})
         if len(production) > 1:
-            raise InputError(
-                f"services[{index}] ({svc['name']}): production-tier environments use different strategies "
-                f"({', '.join(production)}); GitLab runs one child pipeline per service: set services[{index}].strategy"
+            raise StrategyConflict(
+                f"services[{index}].strategy",
+                f"'{svc['name']}' has none and the production-tier environments use different ones "
+                f"({', '.join(production)}); GitLab runs one child pipeline per service: set one",
             )
         return production[0] if production else "rolling"
 
