@@ -483,3 +483,14 @@ def test_helm_chart_that_does_not_render_is_an_error(repo: Path) -> None:
                                              encoding="utf-8")
     code, data = validate(repo)
     assert code == 1 and "PGO-HELM-RENDER" in ids(data)
+
+
+def test_findings_point_at_the_declaring_file(repo: Path) -> None:
+    wildcard_project(repo)
+    latest_image(repo)
+    _, data = validate(repo)
+    by_id = {f["id"]: f for f in data["findings"]}
+    assert by_id["PGO-PROJECT-WILDCARD"]["where"] == "projects/dev.yaml"
+    assert by_id["PGO-IMAGE-TAG"]["where"] == "services/orders/base/deployment.yaml"
+    assert "as built by services/orders/overlays/dev" in by_id["PGO-IMAGE-TAG"]["message"]
+    assert by_id["PGO-IMAGE-TAG"]["object"] == f"Deployment/{ns('dev')}/orders"

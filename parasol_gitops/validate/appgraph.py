@@ -46,6 +46,7 @@ class App:
     destination: dict[str, Any]
     automated: bool
     generated_by: str = ""  # ApplicationSet name when expanded from one
+    where: str = ""  # the file it came from, when known (findings point there)
 
     @property
     def label(self) -> str:
@@ -109,7 +110,7 @@ def resolve(root: Path, renderer: Renderer, pool: list[Obj], answers: dict[str, 
                 checked_paths.add(rel)
                 folder = root / rel
                 if not folder.is_dir() or ".." in Path(rel).parts:
-                    graph.findings.append(finding("PGO-APP-PATH", app.origin, f"{app.label}: path '{rel}' not found",
+                    graph.findings.append(finding("PGO-APP-PATH", app.where, f"{app.label}: path '{rel}' not found",
                                                   app.label))
                     graph.source_paths[rel] = False
                 elif rel in renderer.kustomizations:
@@ -146,22 +147,23 @@ def _applications(pool: list[Obj], graph: AppGraph) -> list[App]:
         seen.add(key)
         spec = obj.data.get("spec") or {}
         if obj.kind == "Application":
-            apps.append(_app(obj.name, obj.origin, spec, ""))
+            apps.append(_app(obj.name, obj.origin, spec, "", obj.where))
         elif obj.kind == "ApplicationSet":
             template = spec.get("template") or {}
             for params in _generate(spec.get("generators") or [], obj, graph):
                 rendered = _substitute(template, params)
                 meta = rendered.get("metadata") or {}
-                apps.append(_app(str(meta.get("name", obj.name)), obj.origin, rendered.get("spec") or {}, obj.name))
+                apps.append(_app(str(meta.get("name", obj.name)), obj.origin, rendered.get("spec") or {}, obj.name,
+                                 obj.where))
     return apps
 
 
-def _app(name: str, origin: str, spec: dict[str, Any], generated_by: str) -> App:
+def _app(name: str, origin: str, spec: dict[str, Any], generated_by: str, where: str) -> App:
     sources = [s for s in ([spec["source"]] if isinstance(spec.get("source"), dict) else []) +
                [s for s in (spec.get("sources") or []) if isinstance(s, dict)]]
     sync = spec.get("syncPolicy") or {}
     return App(name, origin, str(spec.get("project") or "default"), sources,
-               spec.get("destination") or {}, isinstance(sync, dict) and "automated" in sync, generated_by)
+               spec.get("destination") or {}, isinstance(sync, dict) and "automated" in sync, generated_by, where)
 
 
 def _generate(generators: list[Any], obj: Obj, graph: AppGraph) -> list[dict[str, Any]]:
@@ -233,7 +235,7 @@ def _check_projects(graph: AppGraph, pool: list[Obj], own: set[str]) -> None:
     for app in graph.apps:
         proj = projects.get(app.project)
         if proj is None:
-            graph.findings.append(finding("PGO-APP-PROJECT", app.origin,
+            graph.findings.append(finding("PGO-APP-PROJECT", app.where,
                                           f"{app.label}: project '{app.project}' is not defined here", app.label))
             continue
         spec = proj.data.get("spec") or {}
@@ -241,7 +243,7 @@ def _check_projects(graph: AppGraph, pool: list[Obj], own: set[str]) -> None:
         for src in app.sources:
             url = str(src.get("repoURL", ""))
             if not any(_glob(url, r) for r in repos):
-                graph.findings.append(finding("PGO-APP-SOURCE-REPO", app.origin,
+                graph.findings.append(finding("PGO-APP-SOURCE-REPO", app.where,
                                               f"{app.label}: {url} not in AppProject {app.project} sourceRepos",
                                               app.label))
         dest = app.destination
@@ -258,7 +260,7 @@ def _check_projects(graph: AppGraph, pool: list[Obj], own: set[str]) -> None:
         if not allowed:
             where = dest.get("server") or dest.get("name") or "?"
             graph.findings.append(finding(
-                "PGO-APP-DESTINATION", app.origin,
+                "PGO-APP-DESTINATION", app.where,
                 f"{app.label}: {where} namespace '{dest.get('namespace', '')}' not allowed by AppProject {app.project}",
                 app.label))
 

@@ -117,7 +117,7 @@ def _schemas(objects: list[Obj], core: CoreSchemas, custom: CustomSchemas, findi
         errors = error_summary(validator, o.data)
         if errors:
             failed += 1
-            findings.append(finding("PGO-SCHEMA", o.origin, "; ".join(errors), o.label))
+            findings.append(finding("PGO-SCHEMA", o.where, "; ".join(errors), o.label))
         else:
             passed += 1
     for key, n in sorted(skipped.items()):

@@ -82,7 +82,7 @@ def check_all(objects: list[Obj], services: Iterable[str]) -> list[Finding]:
         if obj.kind == "AppProject" and obj.api_version.startswith("argoproj.io/"):
             out.extend(_wildcards(obj))
         if obj.kind == "Secret" and obj.api_version == "v1" and (obj.data.get("data") or obj.data.get("stringData")):
-            out.append(finding("PGO-SECRET-PLAINTEXT", obj.origin, "Secret carries data in git", obj.label))
+            out.append(finding("PGO-SECRET-PLAINTEXT", obj.where, "Secret carries data in git", obj.label))
     out.extend(_default_deny(objects))
     out.extend(_pdb_and_hpa(objects))
     out.extend(_rollout_analysis(objects))
@@ -132,9 +132,9 @@ def _pod_security(obj: Obj, ps: dict[str, Any]) -> list[Finding]:
             ro_missing.append(name)
     out = []
     if problems:
-        out.append(finding("PGO-POD-SECURITY", obj.origin, "; ".join(problems), obj.label))
+        out.append(finding("PGO-POD-SECURITY", obj.where, "; ".join(problems), obj.label))
     if ro_missing:
-        out.append(finding("PGO-READONLY-ROOTFS", obj.origin, f"containers: {', '.join(ro_missing)}", obj.label))
+        out.append(finding("PGO-READONLY-ROOTFS", obj.where, f"containers: {', '.join(ro_missing)}", obj.label))
     return out
 
 
@@ -160,11 +160,12 @@ def _resources_probes_images(obj: Obj, ps: dict[str, Any]) -> list[Finding]:
             if problem:
                 bad_images.append(f"{name}: {problem}")
     if missing_res:
-        out.append(finding("PGO-RESOURCES", obj.origin, "; ".join(missing_res), obj.label))
+        out.append(finding("PGO-RESOURCES", obj.where, "; ".join(missing_res), obj.label))
     if missing_probes:
-        out.append(finding("PGO-PROBES", obj.origin, "; ".join(missing_probes), obj.label))
+        out.append(finding("PGO-PROBES", obj.where, "; ".join(missing_probes), obj.label))
     if bad_images:
-        out.append(finding("PGO-IMAGE-TAG", obj.origin, "; ".join(bad_images), obj.label))
+        built = f" (as built by {obj.origin})" if obj.source and obj.source != obj.origin else ""
+        out.append(finding("PGO-IMAGE-TAG", obj.where, "; ".join(bad_images) + built, obj.label))
     return out
 
 
@@ -195,7 +196,7 @@ def _wildcards(obj: Obj) -> list[Finding]:
         for key in ("group", "kind"):
             if isinstance(r, dict) and str(r.get(key, "")) == "*":
                 where.append(f"clusterResourceWhitelist[{i}].{key}")
-    return [finding("PGO-PROJECT-WILDCARD", obj.origin, f"'*' in {', '.join(where)}", obj.label)] if where else []
+    return [finding("PGO-PROJECT-WILDCARD", obj.where, f"'*' in {', '.join(where)}", obj.label)] if where else []
 
 
 # ---- namespaces -------------------------------------------------------------------------------------
@@ -214,7 +215,7 @@ def _default_deny(objects: list[Obj]) -> list[Finding]:
             and not selector.get("matchExpressions")
         if empty_selector and "Ingress" in (spec.get("policyTypes") or []) and not spec.get("ingress"):
             denied.add(o.namespace or "default")
-    return [finding("PGO-NETPOL-DEFAULT-DENY", workload_ns[ns].origin,
+    return [finding("PGO-NETPOL-DEFAULT-DENY", workload_ns[ns].where,
                     f"namespace '{ns}' runs workloads without a default-deny NetworkPolicy")
             for ns in sorted(set(workload_ns) - denied)]
 
@@ -252,7 +253,7 @@ def _pdb_and_hpa(objects: list[Obj]) -> list[Finding]:
         if (h.namespace, ref.get("name")) not in by_name:
             problems.append(f"target {ref.get('kind')}/{ref.get('name')} not found")
         if problems:
-            out.append(finding("PGO-HPA-BOUNDS", h.origin, "; ".join(problems), h.label))
+            out.append(finding("PGO-HPA-BOUNDS", h.where, "; ".join(problems), h.label))
         if isinstance(lo, int):
             hpa_min[(h.namespace, str(ref.get("name")))] = lo
     pdbs = [o for o in objects if o.kind == "PodDisruptionBudget"]
@@ -264,7 +265,7 @@ def _pdb_and_hpa(objects: list[Obj]) -> list[Finding]:
         labels = pod_labels(w)
         if not any(p.namespace == ns and _selects((p.data.get("spec") or {}).get("selector") or {}, labels)
                    for p in pdbs):
-            out.append(finding("PGO-PDB", w.origin, f"{replicas} replicas and no PodDisruptionBudget", w.label))
+            out.append(finding("PGO-PDB", w.where, f"{replicas} replicas and no PodDisruptionBudget", w.label))
     return out
 
 
@@ -287,7 +288,7 @@ def _rollout_analysis(objects: list[Obj]) -> list[Finding]:
             continue
         blocks = [b for b in blocks if isinstance(b, dict)]
         if not blocks:
-            out.append(finding("PGO-ROLLOUT-ANALYSIS", r.origin,
+            out.append(finding("PGO-ROLLOUT-ANALYSIS", r.where,
                                f"{next(iter(strategy))} strategy without analysis", r.label))
             continue
         for b in blocks:
@@ -296,7 +297,7 @@ def _rollout_analysis(objects: list[Obj]) -> list[Finding]:
             (t.get("clusterScope") and t.get("templateName") in cluster_templates) or
             (not t.get("clusterScope") and (r.namespace, t.get("templateName")) in templates))})
         if missing:
-            out.append(finding("PGO-ROLLOUT-ANALYSIS", r.origin,
+            out.append(finding("PGO-ROLLOUT-ANALYSIS", r.where,
                                f"AnalysisTemplate not found: {', '.join(missing)}", r.label))
     return out
 
@@ -372,7 +373,7 @@ def backup_covered(objects: list[Obj]) -> dict[str, bool]:
 
 def _backups(objects: list[Obj]) -> list[Finding]:
     state = stateful_namespaces(objects)
-    return [finding("PGO-BACKUP", state[ns][0].origin,
+    return [finding("PGO-BACKUP", state[ns][0].where,
                     f"namespace '{ns}' holds {', '.join(sorted({o.kind for o in state[ns]}))} and no backup "
                     "schedule covers it")
             for ns, ok in sorted(backup_covered(objects).items()) if not ok]

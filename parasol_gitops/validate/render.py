@@ -47,7 +47,12 @@ class Obj:
     """A rendered Kubernetes object and the repository path it came from."""
 
     data: dict[str, Any]
-    origin: str
+    origin: str  # the build (kustomization folder, chart[values], file) that produced it
+    source: str = ""  # the file that declares it, when kustomize's origin annotation says so
+
+    @property
+    def where(self) -> str:
+        return self.source or self.origin
 
     @property
     def kind(self) -> str:
@@ -199,13 +204,16 @@ class Renderer:
         return [members for members, _ in batches]
 
     def _build_batch(self, batch: list[str]) -> dict[str, tuple[list[Obj], str | None]]:
-        if len(batch) > 1:
-            combined = self._build_combined(batch)
-            if combined is not None:
-                return {rel: (objs, None) for rel, objs in combined.items()}
-        # a single folder, or a batch kustomize refused (e.g. two folders emit the same object id):
-        # one build per folder gives each its own result and error message
-        return {rel: self._build_one(rel) for rel in batch}
+        combined = self._build_combined(batch)
+        if combined is not None:
+            return {rel: (objs, None) for rel, objs in combined.items()}
+        results: dict[str, tuple[list[Obj], str | None]] = {}
+        for rel in batch:
+            # kustomize refused the batch (e.g. two folders emit the same object id) or a folder fails:
+            # each folder alone, and a failing one built plainly so the error names its own files
+            alone = self._build_combined([rel]) if len(batch) > 1 else None
+            results[rel] = (alone[rel], None) if alone is not None else self._build_one(rel)
+        return results
 
     def _build_combined(self, batch: list[str]) -> dict[str, list[Obj]] | None:
         owner = {d: rel for rel in batch for d in self.closure(rel)}
@@ -251,7 +259,9 @@ class Renderer:
         path = origin.get("path") or origin.get("configuredIn")
         if not isinstance(path, str):
             return None
-        folder = _rel(self.root, (tmp / path).resolve().parent)
+        declared = (tmp / path).resolve()
+        obj.source = _rel(self.root, declared) if "path" in origin else ""
+        folder = _rel(self.root, declared.parent)
         while True:
             if folder in owner:
                 return owner[folder]
