@@ -98,14 +98,16 @@ def test_generated_repository_passes_gates_and_dr_waits_for_a_drill(generated: P
     data = status(repo)
     assert gates(data) == {"iac": "passed", "deployment_automation": "passed", "monitoring_coverage": "passed",
                            "security_scan": "passed", "dr_drill": "pending"}
+    assert all(items(data).values()), data["items"]  # every checklist item is met by the template
     before = data["score"]
+    assert before == 100 - 8  # everything but the drill
     today = dt.datetime.now(dt.UTC).date().isoformat()
     res = run_cli("dr", "record", str(repo), "--backup", "daily-restore-test", "--result", "succeeded",
                   "--rto-minutes", "45", "--rpo-minutes", "30", "--date", today)
     assert res.exit_code == 0, res.stderr
     after = status(repo)
     assert gates(after)["dr_drill"] == "passed"
-    assert after["score"] == before + 8
+    assert after["score"] == before + 8 == 100
 
 
 def test_markdown_writes_the_report_into_the_repository(generated: Path, tmp_path: Path) -> None:
