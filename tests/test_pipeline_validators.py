@@ -249,3 +249,12 @@ def test_byte_identical_for_equal_input() -> None:
         second = synthesize(load_spec(spec_path), target)
         assert first == second
         assert all(text.endswith("\n") and "Do not edit by hand" in text.splitlines()[0] for text in first.values())
+
+
+def test_gitlab_changes_glob_keeps_paths_whole() -> None:
+    from parasol_gitops.pipeline.gitlab import changes_glob
+
+    svc = {"path": "svc/a,b", "context": "svc/a,b", "dockerfile": "svc/a,b/Dockerfile", "watch": ["lib/{x}"]}
+    assert changes_glob(svc) == r"{lib/\{x\},lib/\{x\}/**/*,svc/a\,b,svc/a\,b/**/*}"
+    root = {"path": ".", "context": ".", "dockerfile": "Dockerfile", "watch": []}
+    assert changes_glob(root) == "**/*"

@@ -228,12 +228,18 @@ def _trigger_template(spec: dict[str, Any]) -> CommentedMap:
     )
 
 
+def _brace_escape(path: str) -> str:
+    # Inside {a,b} a ',' '{' '}' of a path would split or close the alternatives: escape them (and '\\').
+    return "".join("\\" + c if c in "\\,{}" else c for c in path)
+
+
 def changes_glob(svc: dict[str, Any]) -> str:
-    """One brace glob for the service's paths (GitLab matches with FNM_EXTGLOB, so braces work)."""
+    """One brace glob for the service's paths: each path itself (a file) and everything below it (a folder).
+    GitLab matches ``rules:changes`` with File.fnmatch and FNM_EXTGLOB, so ``{a,b}`` means a or b."""
     paths = watch_paths(svc)
-    if not paths:  # a service at the repository root changes with every file
+    if paths == ["."]:  # a service at the repository root changes with every file
         return "**/*"
-    return "{" + ",".join(item for p in paths for item in (p, f"{p}/**/*")) + "}"
+    return "{" + ",".join(item for p in map(_brace_escape, paths) for item in (p, f"{p}/**/*")) + "}"
 
 
 def _trigger(model: Pipeline, plan: _Plan, svc: dict[str, Any], commands: dict[str, CommentedMap]) -> CommentedMap:

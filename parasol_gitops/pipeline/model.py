@@ -1,7 +1,8 @@
 """The target-neutral pipeline: jobs, needs, gates and environments as data.
 
 Built from a normalized spec (:mod:`.specfile`); the GitHub and GitLab emitters only translate it.
-Per-service jobs become a matrix on GitHub and one job per service (with ``rules:changes``) on GitLab.
+Per-service jobs become a matrix on GitHub and, on GitLab, one child pipeline per changed service
+(a trigger job with ``rules:changes`` in the parent).
 """
 
 from __future__ import annotations
@@ -56,7 +57,10 @@ def strategy_for(spec: dict[str, Any], service: dict[str, Any], env: dict[str, A
 
 def watch_paths(service: dict[str, Any]) -> list[str]:
     """Files and folders whose change means this service must be rebuilt (entries inside another dropped)."""
-    paths = sorted({service["path"], service["context"], service["dockerfile"], *service["watch"]} - {"", "."})
+    everything = {service["path"], service["context"], service["dockerfile"], *service["watch"]}
+    if everything & {"", "."}:  # a service at the repository root changes with every file
+        return ["."]
+    paths = sorted(everything)
     return [p for p in paths if not any(p.startswith(q + "/") for q in paths if q != p)]
 
 

@@ -31,7 +31,7 @@ if not everything:
     changed = [line for line in diff.stdout.splitlines() if line]
 
 def touched(paths):
-    return any(f == p or f.startswith(p + "/") for f in changed for p in paths)
+    return any(p == "." or f == p or f.startswith(p + "/") for f in changed for p in paths)
 
 selected = services if everything or touched(shared) else [s for s in services if touched(s["paths"])]
 matrix = [{k: v for k, v in s.items() if k != "paths"} for s in selected]
