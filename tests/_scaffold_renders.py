@@ -24,6 +24,7 @@ ANSWER_SETS: dict[str, tuple[str | None, dict[str, Any]]] = {
     "six-mixed-helm-ja": ("six-mixed-helm-ja.yml", {}),
     # the same six services as kustomize packaging: the reference the Helm charts must equal
     "six-mixed-kustomize": ("six-mixed-helm-ja.yml", {"packaging": "kustomize"}),
+    "parasol-helm-traefik": ("parasol-helm-traefik.yml", {}),
     "six-mixed-helm-parasol": ("six-mixed-helm-ja.yml", {"layout": "parasol", "docs_language": "en"}),
 }
 

@@ -13,7 +13,7 @@ import yaml
 from _scaffold_renders import final_answers, rendered
 from k8s_checks import kustomize_build, restricted_problems, validate_all
 
-HELM_SETS = ("six-mixed-helm-ja", "six-mixed-helm-parasol", "one-service")
+HELM_SETS = ("six-mixed-helm-ja", "six-mixed-helm-parasol", "one-service", "parasol-helm-traefik")
 
 
 def chart_root(root: Path) -> Path:
@@ -107,7 +107,7 @@ def test_latest_or_missing_tag_is_refused_by_the_chart(tmp_path: Path) -> None:
     assert images == {"registry.example.jp/mise/orders@sha256:" + "a" * 64}
 
 
-@pytest.mark.parametrize("name", ("six-mixed-helm-ja", "six-mixed-helm-parasol"))
+@pytest.mark.parametrize("name", ("six-mixed-helm-ja", "six-mixed-helm-parasol", "parasol-helm-traefik"))
 def test_argo_cd_applications_use_the_charts_and_their_value_files(name: str) -> None:
     root = rendered(name)
     answers = final_answers(root)

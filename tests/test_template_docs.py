@@ -13,7 +13,7 @@ DOCS = ("infrastructure-design", "cicd-pipeline", "monitoring-observability", "d
         "disaster-recovery", "operations-runbook")
 ALERTS = ("HighErrorRate", "HighLatency", "PodRestartingTooFrequently", "SLOErrorBudgetBurnFast",
           "SLOErrorBudgetBurnSlow")
-SETS = ("default", "one-service", "six-mixed-helm-ja", "six-mixed-helm-parasol")
+SETS = ("default", "one-service", "six-mixed-helm-ja", "six-mixed-helm-parasol", "parasol-helm-traefik")
 
 MERMAID_BLOCK = re.compile(r"```mermaid\n(.*?)```", re.S)
 HEADER = re.compile(r"^(graph|flowchart) (TD|TB|LR|RL|BT)$")
