@@ -3,7 +3,7 @@
 The floor dumps the very same documents (parsed back from our output) with ruamel.yaml, so the ratio
 is our cost over the unavoidable YAML emission. Median of 3 runs. "CLI" is the whole command in a child
 process (start-up, reading and checking pipeline.yaml, writing the files). "largest file" matters for
-GitLab's max_yaml_size_bytes limit (1 MB, 2 MB since GitLab 17.3). Peak memory is this process's
+GitLab's max_yaml_size_bytes limit (1 MB; 2 MB after gitlab-org/gitlab!160826). Peak memory is this process's
 and the largest CLI child's maximum resident set size. Not a test: prints a markdown table.
 Run: python bench/bench_pipeline.py
 """

@@ -1,7 +1,8 @@
 """GitLab CI emitter: the model → a parent ``.gitlab-ci.yml`` plus one child pipeline per rollout strategy.
 
 Why parent-child: one file with every job of every service grows with services × jobs (2.7 MB and ~4000
-jobs at 300 services, over GitLab's ``max_yaml_size_bytes`` application limit of 1 MB, 2 MB since 17.3).
+jobs at 300 services, over GitLab's ``max_yaml_size_bytes`` application limit: 1 MB, raised to 2 MB by
+gitlab-org/gitlab!160826).
 The parent holds one small trigger job per service, gated by ``rules:changes``; the children under
 ``.gitlab/ci/`` hold the per-service DAG once, parametrized by the variables the trigger forwards. The
 children depend on the spec's stages and environments but never on the number of services.
