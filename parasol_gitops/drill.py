@@ -25,6 +25,7 @@ import yaml
 
 from .errors import InputError
 from .fsutil import write_files
+from .messages import t
 
 DRILL_DIR = "dr/drills"
 MAX_AGE_DAYS = 90
@@ -120,13 +121,13 @@ def gate(root: Path, *, today: dt.date, rto_hours: float | None, rpo_hours: floa
             and (rpo_hours is None or d.rpo_minutes <= rpo_hours * 60)]
     if good:
         d = good[-1]
-        return DrGate("passed", f"{d.file}: restore of {d.backup} succeeded on {d.date.isoformat()} "
-                                f"(RTO {d.rto_minutes} min, RPO {d.rpo_minutes} min)", d)
+        return DrGate("passed", t("drill.passed", file=d.file, backup=d.backup, date=d.date.isoformat(),
+                                  rto=d.rto_minutes, rpo=d.rpo_minutes), d)
     if recent:
         d = recent[-1]
-        why = "failed" if d.result == "failed" else "missed the RTO/RPO objectives"
-        return DrGate("pending", f"latest drill {d.file} {why}; record a successful drill", None)
+        key = "drill.pending.failed" if d.result == "failed" else "drill.pending.objectives"
+        return DrGate("pending", t(key, file=d.file), None)
     if drills:
-        return DrGate("pending", f"latest drill {drills[-1].file} is older than {MAX_AGE_DAYS} days", None)
-    extra = f" ({len(invalid)} unreadable record(s): {', '.join(invalid)})" if invalid else ""
-    return DrGate("pending", f"no drill recorded in {DRILL_DIR}/{extra}", None)
+        return DrGate("pending", t("drill.pending.old", file=drills[-1].file, days=MAX_AGE_DAYS), None)
+    extra = t("drill.unreadable", n=len(invalid), files=", ".join(invalid)) if invalid else ""
+    return DrGate("pending", t("drill.pending.none", folder=DRILL_DIR) + extra, None)

@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -117,9 +118,8 @@ def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
     total = len(roots) + build_failed
     iac = _pct(len(ok), total)
     iac_ok = bool(graph.roots) and total > 0 and len(ok) == total and result.stats["charts_skipped"] == 0
-    gates = [Gate("iac", "passed" if iac_ok else "failed", f"{iac:.0f} %",
-                  "Argo CD sources that exist and build ÷ all sources; a root Application exists",
-                  f"{len(ok)}/{total} sources build" + ("" if graph.roots else "; no root Application"))]
+    gates = [Gate("iac", "passed" if iac_ok else "failed", f"{iac:.0f} %", t("vms5.f.iac"),
+                  t("vms5.r.iac", ok=len(ok), total=total) + ("" if graph.roots else t("vms5.r.no_root")))]
 
     # deployment automation
     spec = result.pipeline.get("spec") or {}
@@ -129,23 +129,23 @@ def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
                  and result.pipeline.get("in_sync")]
     auto = _pct(len(automated), len(pairs))
     auto_ok = bool(pairs) and len(automated) == len(pairs)
-    why = f"{len(automated)}/{len(pairs)} service×environment pairs deployed by Argo CD from CI"
+    why = t("vms5.r.automation", ok=len(automated), total=len(pairs))
     if not result.pipeline.get("spec"):
-        why += "; no valid pipeline.yaml"
+        why += t("vms5.r.no_pipeline")
     elif not result.pipeline.get("in_sync"):
-        why += "; CI files out of sync with pipeline.yaml"
+        why += t("vms5.r.pipeline_drift")
     gates.append(Gate("deployment_automation", "passed" if auto_ok else "failed", f"{auto:.0f} %",
-                      "pairs deployed by an Application and built/bumped by CI ÷ all service×environment pairs", why))
+                      t("vms5.f.deployment_automation"), why))
 
     # monitoring
     cov = policies.monitoring_coverage(objects, services)
     full = [s for s, c in cov.items() if all(c.values())]
     mon = _pct(len(full), len(services))
+    missing = [s for s in services if s not in full]
     gates.append(Gate("monitoring_coverage", "passed" if services and mon >= MONITORING_THRESHOLD else "failed",
-                      f"{mon:.0f} %", "services with ServiceMonitor, alert rules and dashboard ÷ all services (≥ 95 %)",
-                      f"{len(full)}/{len(services)} services fully monitored" +
-                      (f"; missing: {', '.join(s for s in services if s not in full)}" if len(full) < len(services)
-                       else "")))
+                      f"{mon:.0f} %", t("vms5.f.monitoring_coverage"),
+                      t("vms5.r.monitoring", ok=len(full), total=len(services)) +
+                      (t("vms5.r.missing", names=", ".join(missing)) if missing else "")))
 
     # security scan
     scan_stages = [s for s in spec.get("stages") or [] if isinstance(s, dict) and s.get("type") == "security_scan"
@@ -153,19 +153,17 @@ def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
     scan_in_ci = bool(scan_stages) and bool(result.pipeline.get("in_sync"))
     n_err = len(result.errors)
     sec_ok = scan_in_ci and n_err == 0
-    reason = (f"CI scans images and fails on {scan_stages[0]['fail_on']}" if scan_in_ci
-              else "no security_scan stage with fail_on in CI in sync with pipeline.yaml")
-    reason += f"; validate: {n_err} error finding(s)"
+    reason = (t("vms5.r.scan", severity=scan_stages[0]["fail_on"]) if scan_in_ci else t("vms5.r.no_scan"))
+    reason += t("vms5.r.validate_errors", n=n_err)
     gates.append(Gate("security_scan", "passed" if sec_ok else "failed", "passed" if sec_ok else "failed",
-                      "scan stage with fail_on in synced CI AND no validate error findings", reason))
+                      t("vms5.f.security_scan"), reason))
 
     # DR drill
     rto = result.answers.get("rto_hours")
     rpo = result.answers.get("rpo_hours")
     dr = drill.gate(root, today=today, rto_hours=rto if isinstance(rto, int | float) else None,
                     rpo_hours=rpo if isinstance(rpo, int | float) else None)
-    gates.append(Gate("dr_drill", dr.status, dr.status,
-                      "a succeeded drill record < 90 days old within RTO/RPO objectives", dr.reason))
+    gates.append(Gate("dr_drill", dr.status, dr.status, t("vms5.f.dr_drill"), dr.reason))
 
     # checklists
     hpa_text = [json.dumps((o.data.get("spec") or {}).get("scaleTargetRef")) for o in objects
@@ -188,37 +186,33 @@ def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
     def item(cid: str, checklist: str, met: bool, yes: str, no: str) -> Item:
         return Item(cid, checklist, met, yes if met else no)
 
+    none = t("vms5.r.none")
     items = [
         item("production_environment", "infrastructure", bool(prod) and not prod_missing,
-             f"environment '{prod[0] if prod else ''}' deploys every service",
-             "no production environment" if not prod else f"not in {prod[0]}: {', '.join(prod_missing)}"),
-        item("autoscaling", "infrastructure", bool(services) and not unscaled, "every service has an HPA",
-             f"no HPA for: {', '.join(unscaled) or '(no services)'}"),
+             t("vms5.r.prod.yes", env=prod[0] if prod else ""),
+             t("vms5.r.prod.none") if not prod else t("vms5.r.prod.missing", env=prod[0],
+                                                          names=", ".join(prod_missing))),
+        item("autoscaling", "infrastructure", bool(services) and not unscaled, t("vms5.r.hpa.yes"),
+             t("vms5.r.hpa.no", names=", ".join(unscaled) or none)),
         item("network_security", "infrastructure", "PGO-NETPOL-DEFAULT-DENY" not in ids and
-             any(o.kind == "NetworkPolicy" for o in objects), "default-deny NetworkPolicy in every namespace",
-             "a namespace with workloads has no default-deny NetworkPolicy"),
+             any(o.kind == "NetworkPolicy" for o in objects), t("vms5.r.netpol.yes"), t("vms5.r.netpol.no")),
         item("dr_procedure", "infrastructure", all(backup.values()) and bool(dr_doc) and
              any(o.kind == "Schedule" for o in objects),
-             f"backup schedules cover every namespace with state; procedure in {', '.join(dr_doc[:2])}",
-             "no backup Schedule / a namespace with state uncovered / no disaster-recovery document"),
-        item("zero_touch_deploy", "deployment", auto_ok, "every service×environment deployed by CI + Argo CD",
-             "deployment automation below 100 %"),
+             t("vms5.r.dr.yes", docs=", ".join(dr_doc[:2])), t("vms5.r.dr.no")),
+        item("zero_touch_deploy", "deployment", auto_ok, t("vms5.r.zero.yes"), t("vms5.r.zero.no")),
         item("rollback", "deployment", bool(rollback_doc) and "PGO-ROLLOUT-ANALYSIS" not in ids,
-             f"rollback described in {rollback_doc[0] if rollback_doc else ''}; progressive rollouts analysed",
-             "no document describes rollback, or a Rollout lacks analysis"),
+             t("vms5.r.rollback.yes", doc=rollback_doc[0] if rollback_doc else ""), t("vms5.r.rollback.no")),
         item("progressive_delivery", "deployment", bool(progressive) and "PGO-ROLLOUT-ANALYSIS" not in ids,
-             f"{len(progressive)} blue-green/canary Rollout(s) with analysis",
-             "no blue-green or canary Rollout with analysis"),
-        item("security_scans", "deployment", scan_in_ci, "CI scans every image and fails on findings",
-             "no security_scan stage with fail_on in CI"),
-        item("dashboards", "operational", bool(services) and not no_dash, "a dashboard for every service",
-             f"no dashboard for: {', '.join(no_dash) or '(no services)'}"),
-        item("alert_rules", "operational", bool(services) and not no_alerts, "alert rules for every service",
-             f"no alert rules for: {', '.join(no_alerts) or '(no services)'}"),
-        item("runbooks", "operational", bool(runbooks), f"runbook: {', '.join(runbooks[:2])}",
-             "no runbook document (docs/*runbook*.md)"),
-        item("on_call", "operational", bool(oncall), f"on-call described in {oncall[0] if oncall else ''}",
-             "no on-call description or AlertmanagerConfig"),
+             t("vms5.r.progressive.yes", n=len(progressive)), t("vms5.r.progressive.no")),
+        item("security_scans", "deployment", scan_in_ci, t("vms5.r.scans.yes"), t("vms5.r.scans.no")),
+        item("dashboards", "operational", bool(services) and not no_dash, t("vms5.r.dash.yes"),
+             t("vms5.r.dash.no", names=", ".join(no_dash) or none)),
+        item("alert_rules", "operational", bool(services) and not no_alerts, t("vms5.r.alerts.yes"),
+             t("vms5.r.alerts.no", names=", ".join(no_alerts) or none)),
+        item("runbooks", "operational", bool(runbooks), t("vms5.r.runbook.yes", docs=", ".join(runbooks[:2])),
+             t("vms5.r.runbook.no")),
+        item("on_call", "operational", bool(oncall), t("vms5.r.oncall.yes", doc=oncall[0] if oncall else ""),
+             t("vms5.r.oncall.no")),
     ]
     score = GATE_POINTS * sum(g.status == "passed" for g in gates) + ITEM_POINTS * sum(i.met for i in items)
     actions = [t(f"vms5.action.{g.id}") for g in gates if g.status != "passed"]
@@ -228,9 +222,10 @@ def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
 
 def as_text(v: Vms5) -> str:
     lines = [t("vms5.title", score=v.score, band=v.band, date=v.date), "", t("vms5.gates")]
-    w = max(len(t(f"vms5.gate.{g.id}")) for g in v.gates)
+    w = max(_width(t(f"vms5.gate.{g.id}")) for g in v.gates)
     for g in v.gates:
-        lines.append(f"  {_mark(g.status)} {t(f'vms5.gate.{g.id}').ljust(w)}  {g.value:>8}  {g.reason}")
+        name = t(f"vms5.gate.{g.id}")
+        lines.append(f"  {_mark(g.status)} {name}{' ' * (w - _width(name))}  {g.value:>8}  {g.reason}")
     for cl in ("infrastructure", "deployment", "operational"):
         lines += ["", t(f"vms5.checklist.{cl}")]
         for i in (i for i in v.items if i.checklist == cl):
@@ -253,6 +248,11 @@ def as_markdown(v: Vms5) -> str:
     lines += [f"- {a}" for a in v.next_actions] or ["- " + t("vms5.none")]
     lines += ["", f"_{t('vms5.bands')}_"]
     return "\n".join(lines) + "\n"
+
+
+def _width(text: str) -> int:
+    """Terminal columns: East Asian wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _mark(status: str) -> str:
