@@ -214,3 +214,18 @@ def test_deploy_job_really_runs_against_a_bare_gitops_repo(tmp_path: Path) -> No
     assert "Parasol-Deploy: staging/hello" in log
     text = git(gitops_bare, "show", "main:services/hello/overlays/staging/kustomization.yaml")
     assert text == original.replace('    newTag: "0.1.0"\n', f'    newTag: "abc123"\n    digest: {DIGEST}\n')
+
+
+def test_a_service_at_the_repository_root_follows_every_change(tmp_path: Path) -> None:
+    spec_text = ("version: 1\nproject: mono\nservices:\n"
+                 "  - {name: root, path: ., image: ghcr.io/example/root}\n"
+                 "  - {name: svc-00, path: services/svc-00, image: ghcr.io/example/svc-00}\n")
+    app = _app_repo(tmp_path, spec_text, ["svc-00"])
+    base = git(app, "rev-parse", "HEAD").strip()
+    git(app, "checkout", "-qb", "feature")
+    (app / "README.md").write_text("docs\n")
+    git(app, "add", "README.md")
+    git(app, "commit", "-qm", "a top-level file")
+    head = git(app, "rev-parse", "HEAD").strip()
+    assert _github_matrix(app, base, head) == ["root"]
+    assert [j for j in _listed_jobs(app) if j.startswith("service:")] == ["service:root"]
