@@ -494,3 +494,12 @@ def test_findings_point_at_the_declaring_file(repo: Path) -> None:
     assert by_id["PGO-IMAGE-TAG"]["where"] == "services/orders/base/deployment.yaml"
     assert "as built by services/orders/overlays/dev" in by_id["PGO-IMAGE-TAG"]["message"]
     assert by_id["PGO-IMAGE-TAG"]["object"] == f"Deployment/{ns('dev')}/orders"
+
+
+def test_api_version_removed_from_the_kube_version_is_an_error(repo: Path) -> None:
+    edit_yaml(repo / "services/orders/base/hpa.yaml", lambda d: d[0].update(apiVersion="autoscaling/v2beta2"))
+    code, data = validate(repo)
+    assert code == 1
+    assert any(f["id"] == "PGO-SCHEMA" and "not served by Kubernetes 1.31.0" in f["message"] for f in data["findings"])
+    code, data = validate(repo, "--kube-version", "1.25.0")  # still served there
+    assert code == 0, [f for f in data["findings"] if f["severity"] == "error"]

@@ -11,7 +11,7 @@ from ..errors import InputError
 from . import appgraph, pipeline_sync, policies
 from .findings import Finding, finding
 from .render import Obj, Progress, Renderer, kustomize_command
-from .schemas import CoreSchemas, CustomSchemas, error_summary, is_core_group, split_api_version
+from .schemas import BUILTIN_GROUPS, CoreSchemas, CustomSchemas, error_summary, is_core_group, split_api_version
 
 CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume",
                   "StorageClass", "PriorityClass", "IngressClass", "ValidatingWebhookConfiguration",
@@ -110,6 +110,11 @@ def _schemas(objects: list[Obj], core: CoreSchemas, custom: CustomSchemas, findi
         validator = core.validator(o.kind, o.api_version) if is_core_group(group) else None
         if validator is None:
             validator = custom.validator(group, version, o.kind)
+        if validator is None and group in BUILTIN_GROUPS and o.kind != "List":
+            failed += 1
+            findings.append(finding("PGO-SCHEMA", o.where, f"{o.api_version} {o.kind} is not served by Kubernetes "
+                                    f"{core.kube_version}", o.label))
+            continue
         if validator is None:
             key = f"{o.api_version}/{o.kind}"
             skipped[key] = skipped.get(key, 0) + 1

@@ -42,6 +42,18 @@ def is_core_group(group: str) -> bool:
     return group == "" or "." not in group or group.endswith(".k8s.io")
 
 
+# API groups Kubernetes itself serves (past and present). An object in one of these groups whose version the
+# chosen Kubernetes release has no schema for uses an API that release does not serve (e.g. autoscaling/v2beta2
+# on 1.31): an error, not a skip. Other *.k8s.io groups (gateway.networking.k8s.io …) are CRDs.
+BUILTIN_GROUPS = frozenset({
+    "", "apps", "batch", "autoscaling", "policy", "extensions", "networking.k8s.io", "rbac.authorization.k8s.io",
+    "storage.k8s.io", "apiextensions.k8s.io", "admissionregistration.k8s.io", "apiregistration.k8s.io",
+    "certificates.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "events.k8s.io",
+    "flowcontrol.apiserver.k8s.io", "node.k8s.io", "scheduling.k8s.io", "authentication.k8s.io",
+    "authorization.k8s.io", "resource.k8s.io", "internal.apiserver.k8s.io", "storagemigration.k8s.io",
+})
+
+
 @dataclass
 class CoreSchemas:
     """Kubernetes schemas from kubernetes-validate, one cached validator per (kind, apiVersion)."""
