@@ -1,7 +1,8 @@
 """`validate` and `status vms5` on repositories generated from more answer sets (tests/answers/*.yml).
 
-The default answers are covered in test_status_vms5.py; here a one-service repository and six services mixing
-strategies with Helm packaging and Japanese docs, where charts render once per values-<env>.yaml and each
+The default answers are covered in test_status_vms5.py; here a one-service repository, six services mixing
+strategies with Helm packaging and Japanese docs, and the Parasol layout with Helm and Traefik; charts render once
+per values-<env>.yaml and each
 rendering must land in its own environment's namespace.
 """
 
@@ -14,7 +15,7 @@ import pytest
 import yaml
 from conftest import CRD_SCHEMAS, ROOT, find_tool, run_cli
 
-ANSWERS = ["one-service.yml", "six-mixed-helm-ja.yml"]
+ANSWERS = ["one-service.yml", "six-mixed-helm-ja.yml", "parasol-helm-traefik.yml"]
 
 
 @pytest.fixture(scope="module", params=ANSWERS)
