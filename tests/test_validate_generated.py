@@ -1,9 +1,8 @@
 """`validate` and `status vms5` on repositories generated from more answer sets (tests/answers/*.yml).
 
 The default answers are covered in test_status_vms5.py; here a one-service repository, six services mixing
-strategies with Helm packaging and Japanese docs, and the Parasol layout with Helm and Traefik; charts render once
-per values-<env>.yaml and each
-rendering must land in its own environment's namespace.
+strategies with Helm packaging and Japanese docs, and the Parasol layout with Helm and Traefik. Charts render once
+per values-<env>.yaml and each rendering must land in its own environment's namespace.
 """
 
 from __future__ import annotations
