@@ -1,7 +1,10 @@
-"""The deploy primitive: set one image in an overlay's ``kustomization.yaml``.
+"""The deploy primitive: set one image in an overlay's ``kustomization.yaml`` or a Helm values file.
 
 A ruamel.yaml round trip: comments, key order, quoting and unrelated keys stay byte for byte; only the
 ``images:`` entry of ``image_name`` changes (or is appended). Running it twice changes nothing.
+
+With Helm packaging the per-environment "overlay" is ``values-<env>.yaml``; there the chart's
+``image.repository`` / ``image.tag`` / ``image.digest`` are set instead (the template's charts read them).
 """
 
 from __future__ import annotations
@@ -48,7 +51,9 @@ def bump(overlay_dir: Path, image_name: str, new_ref: str, digest: str | None) -
     from .fsutil import write_files
     from .yamlio import load_text
 
-    path = _kustomization(overlay_dir)
+    if overlay_dir.is_file() and overlay_dir.name not in KUSTOMIZATION_NAMES:
+        return _bump_values(overlay_dir, image_name, new_ref, digest)
+    path = kustomization_path(overlay_dir)
     _, new_name, tag, _ = parse_image_arg(f"{image_name}={new_ref}")
     original = path.read_text(encoding="utf-8")
     doc = load_text(original, display=str(path))
@@ -79,6 +84,45 @@ def bump(overlay_dir: Path, image_name: str, new_ref: str, digest: str | None) -
     return True
 
 
+def _bump_values(path: Path, image_name: str, new_ref: str, digest: str | None) -> bool:
+    """Helm values: ``image.repository`` (only when REF names one), ``image.tag``, ``image.digest``."""
+    from .fsutil import write_files
+    from .yamlio import load_text
+
+    _, new_name, tag, _ = parse_image_arg(f"{image_name}={new_ref}")
+    original = path.read_text(encoding="utf-8")
+    doc = load_text(original, display=str(path))
+    image = doc.get("image") if hasattr(doc, "get") else None
+    if not hasattr(image, "get"):
+        raise SpecError(str(path), "image", "a values file needs an image mapping (repository, tag, digest)")
+    repository = image.get("repository")
+    if repository not in (image_name, new_name or image_name):
+        raise SpecError(str(path), "image.repository", f"is '{repository}', not '{image_name}'")
+    if new_name and new_name != repository:
+        image["repository"] = new_name
+    if tag and image.get("tag") != tag:
+        image["tag"] = _like(image.get("tag"), tag)
+    wanted_digest = digest or ""
+    if ("digest" in image or wanted_digest) and image.get("digest") != wanted_digest:
+        image["digest"] = _like(image.get("digest"), wanted_digest)
+    text = _dump(doc)
+    if text == original:
+        return False
+    write_files(path.parent, {path.name: text})
+    return True
+
+
+def _like(old: object, value: str) -> str:
+    """``value`` quoted the way the old scalar was, so a bump touches only the value."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+
+    if isinstance(old, DoubleQuotedScalarString):
+        return DoubleQuotedScalarString(value)
+    if isinstance(old, SingleQuotedScalarString):
+        return SingleQuotedScalarString(value)
+    return value
+
+
 def _set(entry: dict, key: str, value: str | None) -> None:
     if value is None:
         entry.pop(key, None)
@@ -86,7 +130,7 @@ def _set(entry: dict, key: str, value: str | None) -> None:
         entry[key] = value
 
 
-def _kustomization(overlay_dir: Path) -> Path:
+def kustomization_path(overlay_dir: Path) -> Path:
     if not overlay_dir.is_dir():
         raise InputError(f"{overlay_dir}: overlay folder not found")
     for name in KUSTOMIZATION_NAMES:

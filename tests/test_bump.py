@@ -75,3 +75,38 @@ def test_bump_cli_and_bad_input(tmp_path: Path) -> None:
     missing = run_cli("bump", "--overlay", str(tmp_path / "nope"), "--image", "a=b")
     assert missing.exit_code == 2 and "not found" in missing.stderr
     assert (overlay / "kustomization.yaml").read_bytes() == before
+
+
+VALUES = """\
+# orders in staging. A deploy edits image.tag / image.digest.
+environment: staging
+image:
+  # repository repeated here so that Renovate can propose tag updates
+  repository: ghcr.io/example/orders
+  tag: "0.1.0"
+  digest: ""
+replicas: 2   # HPA floor
+"""
+
+
+def test_bump_sets_tag_and_digest_in_a_helm_values_file_and_nothing_else(tmp_path: Path) -> None:
+    values = tmp_path / "values-staging.yaml"
+    values.write_text(VALUES, encoding="utf-8")
+    assert bump(values, "ghcr.io/example/orders", "0.2.0", DIGEST) is True
+    after = values.read_text(encoding="utf-8").splitlines()
+    before = VALUES.splitlines()
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert changed == [
+        ('  tag: "0.1.0"', '  tag: "0.2.0"'),
+        ('  digest: ""', f'  digest: "{DIGEST}"'),
+    ]
+    assert bump(values, "ghcr.io/example/orders", "0.2.0", DIGEST) is False
+
+
+def test_bump_of_a_values_file_for_another_image_is_refused(tmp_path: Path) -> None:
+    values = tmp_path / "values-staging.yaml"
+    values.write_text(VALUES, encoding="utf-8")
+    result = run_cli("bump", "--overlay", str(values), "--image", "ghcr.io/example/other=0.2.0")
+    assert result.exit_code == 2
+    assert "image.repository" in result.stderr and "Traceback" not in result.stderr
+    assert values.read_text(encoding="utf-8") == VALUES

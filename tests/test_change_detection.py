@@ -182,23 +182,34 @@ def test_gitlab_ci_local_graph_equals_the_spec(tmp_path: Path) -> None:
     assert "deploy_production-canary-step-4:" in child_preview.stdout
 
 
-def test_deploy_job_really_runs_against_a_bare_gitops_repo(tmp_path: Path) -> None:
+KUSTOMIZE_OVERLAY = ("services/hello/overlays/staging/kustomization.yaml", "services/{service}/overlays/{env}",
+                     "# staging overlay\nresources:\n  - ../../base\nimages:\n"
+                     "  - name: ghcr.io/example/hello   # bumped by CI\n    newTag: \"0.1.0\"\n",
+                     ('    newTag: "0.1.0"\n', f'    newTag: "abc123"\n    digest: {DIGEST}\n'))
+HELM_VALUES = ("helm/hello/values-staging.yaml", "helm/{service}/values-{env}.yaml",
+               "# hello in staging\nimage:\n  repository: ghcr.io/example/hello\n  tag: \"0.1.0\"\n  digest: \"\"\n"
+               "replicas: 2\n",
+               ('  tag: "0.1.0"\n  digest: ""\n', f'  tag: "abc123"\n  digest: "{DIGEST}"\n'))
+
+
+@pytest.mark.parametrize("overlay_case", [KUSTOMIZE_OVERLAY, HELM_VALUES], ids=["kustomize", "helm-values"])
+def test_deploy_job_really_runs_against_a_bare_gitops_repo(tmp_path: Path, overlay_case: tuple) -> None:
+    overlay_file, pattern, original, (old_line, new_line) = overlay_case
     find_tool("rsync")
     gitops_bare = tmp_path / "gitops.git"
     git(tmp_path, "init", "-q", "--bare", str(gitops_bare))
     work = tmp_path / "gitops-work"
     git(tmp_path, "clone", "-q", str(gitops_bare), str(work))
-    overlay = work / "services" / "hello" / "overlays" / "staging"
-    overlay.mkdir(parents=True)
-    original = ("# staging overlay\nresources:\n  - ../../base\nimages:\n"
-                "  - name: ghcr.io/example/hello   # bumped by CI\n    newTag: \"0.1.0\"\n")
-    (overlay / "kustomization.yaml").write_text(original)
+    (work / overlay_file).parent.mkdir(parents=True)
+    (work / overlay_file).write_text(original)
     git(work, "add", "-A")
     git(work, "commit", "-qm", "init")
     git(work, "push", "-q", "origin", "HEAD:main")
 
     spec_text = (PIPELINES_DIR / "examples" / "single-service.yaml").read_text()
     spec_text = spec_text.replace("repository: self", f"repository: file://{gitops_bare}")
+    assert "overlay: services/{service}/overlays/{env}" in spec_text
+    spec_text = spec_text.replace("overlay: services/{service}/overlays/{env}", f"overlay: {pattern}")
     spec_text = spec_text.replace(
         'smoke: curl --fail --silent --show-error "https://hello.staging.example.com/healthz"', "smoke: echo smoke-ok")
     app = _app_repo(tmp_path, spec_text.replace("path: services/hello/src", "path: services/hello"), ["hello"])
@@ -212,8 +223,8 @@ def test_deploy_job_really_runs_against_a_bare_gitops_repo(tmp_path: Path) -> No
     log = git(gitops_bare, "log", "-n", "1", "--format=%s%n%b", "main")
     assert log.startswith("deploy(staging): hello abc123")
     assert "Parasol-Deploy: staging/hello" in log
-    text = git(gitops_bare, "show", "main:services/hello/overlays/staging/kustomization.yaml")
-    assert text == original.replace('    newTag: "0.1.0"\n', f'    newTag: "abc123"\n    digest: {DIGEST}\n')
+    text = git(gitops_bare, "show", f"main:{overlay_file}")
+    assert text == original.replace(old_line, new_line)
 
 
 def test_a_service_at_the_repository_root_follows_every_change(tmp_path: Path) -> None:

@@ -2,12 +2,12 @@
 
 MESSAGES: dict[str, dict[str, str]] = {
     "pipeline.bump.changed": {
-        "en": "set {name} in {overlay}/kustomization.yaml",
-        "ja": "{overlay}/kustomization.yaml の {name} を更新しました",
+        "en": "set {name} in {overlay}",
+        "ja": "{overlay} の {name} を更新しました",
     },
     "pipeline.bump.unchanged": {
-        "en": "{name} in {overlay}/kustomization.yaml is already up to date",
-        "ja": "{overlay}/kustomization.yaml の {name} は既に最新です",
+        "en": "{name} in {overlay} is already up to date",
+        "ja": "{overlay} の {name} は既に最新です",
     },
     "pipeline.no_spec": {
         "en": "no pipeline spec: {path} does not exist (pass --spec FILE, or --spec example:<name> for one of: {examples})",

@@ -142,10 +142,18 @@ def spec_from_platform(platform: PlatformSpec) -> dict[str, Any]:
         "project": platform.project_name,
         "services": services,
         "environments": environments,
-        "gitops": {"repository": "self", "overlay": "services/{service}/overlays/{env}", "branch": "main"},
+        "gitops": {"repository": "self", "overlay": _overlay_pattern(platform), "branch": "main"},
         "stages": stages,
         "repository_checks": True,
     }
     if not environments:
         del data["environments"]
     return data
+
+
+def _overlay_pattern(platform: PlatformSpec) -> str:
+    """What a deploy edits: the kustomize overlay, or with Helm packaging the chart's values file."""
+    if platform.packaging == "helm":
+        charts = "kubernetes/helm" if platform.layout == "parasol" else "helm"
+        return f"{charts}/{{service}}/values-{{env}}.yaml"
+    return "services/{service}/overlays/{env}"

@@ -89,7 +89,8 @@ if git diff --quiet; then
   echo "DEPLOYED_COMMIT=" >> "$out"
   exit 0
 fi
-git add -- "$overlay/kustomization.yaml"
+# the overlay is a kustomize folder, or a Helm values file with packaging helm
+git add --all -- "$overlay"
 git commit --quiet -m "deploy($ENVIRONMENT): $SERVICE $IMAGE_TAG" -m "Image: $IMAGE@$IMAGE_DIGEST" \\
   -m "Parasol-Deploy: $ENVIRONMENT/$SERVICE"
 """
