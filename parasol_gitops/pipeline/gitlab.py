@@ -274,8 +274,13 @@ def _repository_checks(model: Pipeline) -> CommentedMap:
     return _map(
         ("stage", "repository_checks"),
         ("needs", _seq([])),
-        ("variables", _map(("SCHEMA_LOCATION", _raw(settings["schema_location"])), ("PIPELINE_TARGET", "gitlab"))),
-        ("script", _script(scripts.INSTALL_TOOL, scripts.REPOSITORY_CHECKS)),
+        ("variables", _map(
+            ("SCHEMA_LOCATION", _raw(settings["schema_location"])),
+            ("PIPELINE_TARGET", "gitlab"),
+            ("KUSTOMIZE_URL", _raw(scripts.KUSTOMIZE_URL)),
+            ("KUSTOMIZE_SHA256", scripts.KUSTOMIZE_SHA256),
+        )),
+        ("script", _script(scripts.INSTALL_TOOL, scripts.INSTALL_KUSTOMIZE, scripts.REPOSITORY_CHECKS)),
     )
 
 

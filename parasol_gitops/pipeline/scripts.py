@@ -213,6 +213,26 @@ git "${auth[@]}" clone --quiet --branch "$GITOPS_BRANCH" "$GITOPS_REPOSITORY_URL
 
 INSTALL_TOOL = 'python3 -m pip install --quiet --disable-pip-version-check "$TOOL_PACKAGE"\n'
 
+# `validate` builds overlays with kustomize; the python CI image has neither kustomize nor kubectl.
+# A pinned release, checked against its published SHA-256 before it is unpacked.
+KUSTOMIZE_VERSION = "v5.5.0"
+KUSTOMIZE_URL = (
+    "https://github.com/kubernetes-sigs/kustomize/releases/download/"
+    f"kustomize%2F{KUSTOMIZE_VERSION}/kustomize_{KUSTOMIZE_VERSION}_linux_amd64.tar.gz"
+)
+KUSTOMIZE_SHA256 = "6703a3a70a0c47cf0b37694030b54f1175a9dfeb17b3818b623ed58b9dbc2a77"
+INSTALL_KUSTOMIZE = """\
+if ! command -v kustomize >/dev/null 2>&1 && ! command -v kubectl >/dev/null 2>&1; then
+python3 - <<'PY'
+import hashlib, io, os, tarfile, urllib.request
+data = urllib.request.urlopen(os.environ["KUSTOMIZE_URL"], timeout=120).read()
+if hashlib.sha256(data).hexdigest() != os.environ["KUSTOMIZE_SHA256"]:
+    raise SystemExit("kustomize download does not match its pinned SHA-256")
+tarfile.open(fileobj=io.BytesIO(data)).extract("kustomize", "/usr/local/bin", filter="data")
+PY
+fi
+"""
+
 # POSIX sh: the rootless BuildKit image has no bash. Pushes by digest and hands it on as dotenv.
 GITLAB_BUILD = """\
 mkdir -p ~/.docker
