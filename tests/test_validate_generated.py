@@ -14,7 +14,10 @@ import pytest
 import yaml
 from conftest import CRD_SCHEMAS, ROOT, find_tool, run_cli
 
-ANSWERS = ["one-service.yml", "six-mixed-helm-ja.yml", "parasol-helm-traefik.yml"]
+ANSWERS = ["one-service.yml", "six-mixed-helm-ja.yml", "parasol-helm-traefik.yml",
+           # the Parasol layout with kustomize packaging: its kubernetes/ views and charts are deployed by no
+           # Application, and their canary/blue-green Rollouts must still find their AnalysisTemplates
+           "defaults+layout=parasol"]
 
 
 @pytest.fixture(scope="module", params=ANSWERS)
@@ -23,7 +26,11 @@ def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     from parasol_gitops import scaffold
 
     dest = tmp_path_factory.mktemp("gen") / "repo"
-    scaffold.copy(dest, data_file=ROOT / "tests" / "answers" / request.param)
+    if request.param.startswith("defaults+"):
+        key, _, value = request.param.removeprefix("defaults+").partition("=")
+        scaffold.copy(dest, {key: value})
+    else:
+        scaffold.copy(dest, data_file=ROOT / "tests" / "answers" / request.param)
     return dest
 
 

@@ -273,6 +273,9 @@ def _pdb_and_hpa(objects: list[Obj]) -> list[Finding]:
 def _rollout_analysis(objects: list[Obj]) -> list[Finding]:
     out = []
     templates = {(o.namespace, o.name) for o in objects if o.kind == "AnalysisTemplate"}
+    # A Rollout with no namespace (a base or an aggregate view that no Application deploys) lands beside
+    # whichever namespace's templates it is applied with: any AnalysisTemplate of that name answers it.
+    any_namespace = {name for _, name in templates}
     cluster_templates = {o.name for o in objects if o.kind == "ClusterAnalysisTemplate"}
     for r in (o for o in objects if o.kind == "Rollout"):
         strategy = (r.data.get("spec") or {}).get("strategy") or {}
@@ -295,7 +298,8 @@ def _rollout_analysis(objects: list[Obj]) -> list[Finding]:
             refs.extend(t for t in b.get("templates") or [] if isinstance(t, dict))
         missing = sorted({t.get("templateName", "") for t in refs if not (
             (t.get("clusterScope") and t.get("templateName") in cluster_templates) or
-            (not t.get("clusterScope") and (r.namespace, t.get("templateName")) in templates))})
+            (not t.get("clusterScope") and (r.namespace, t.get("templateName")) in templates) or
+            (not t.get("clusterScope") and not r.namespace and t.get("templateName") in any_namespace))})
         if missing:
             out.append(finding("PGO-ROLLOUT-ANALYSIS", r.where,
                                f"AnalysisTemplate not found: {', '.join(missing)}", r.label))
