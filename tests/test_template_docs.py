@@ -210,3 +210,77 @@ def test_each_document_renders_alone_byte_identical(doc: str, tmp_path: Path) ->
     files = [p.relative_to(tmp_path / "one").as_posix() for p in (tmp_path / "one").rglob("*") if p.is_file()]
     assert files == [f"docs/{doc}.md"]
     assert (tmp_path / "one" / "docs" / f"{doc}.md").read_bytes() == (full / "docs" / f"{doc}.md").read_bytes()
+
+
+# Display names, bounded contexts and tech stacks are free text from the design documents: YAML-significant
+# characters, a Markdown pipe, an HTML bracket and Japanese must reach the documents unchanged (the pipe escaped)
+# and never reach a YAML file other than the answers file, which Copier writes with a YAML dumper.
+DESIGN_SERVICES = [
+    {"name": "orders", "display_name": 'Orders: "core" # main', "criticality": "core", "strategy": "canary",
+     "bounded_contexts": ["Order-Taking", "Fulfilment: 出荷"],
+     "tech_stack": {"language": "Go 1.22", "framework": "Gin", "database": "PostgreSQL 16", "api": "REST + gRPC",
+                    "search": "Elasticsearch"}},
+    {"name": "rnd", "display_name": "R&D | Lab <beta> 'x'", "criticality": "supporting",
+     "bounded_contexts": ["RD-WaterScience"], "tech_stack": {"language": "Python #3.12"}},
+    {"name": "notify", "display_name": "通知サービス（汎用）", "criticality": "generic"},
+]
+
+
+@pytest.fixture(scope="module", params=["en", "ja"])
+def design_render(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    import warnings
+
+    from parasol_gitops import scaffold
+
+    dest = tmp_path_factory.mktemp("design") / "repo"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scaffold.render(dest, {"project_name": "shop", "services": DESIGN_SERVICES, "docs_language": request.param,
+                               "layout": "parasol" if request.param == "ja" else "standard"})
+    return request.param, dest
+
+
+def test_docs_describe_each_service_from_the_design(design_render: tuple[str, Path]) -> None:
+    lang, root = design_render
+    docs = {doc: (doc_dir(root) / f"{doc}.md").read_text(encoding="utf-8") for doc in DOCS}
+    ja = lang == "ja"
+    section = docs["infrastructure-design"].split("## " + ("サービスカタログ" if ja else "Service catalogue"))[1]
+    rows = [line for line in section.split("\n## ")[0].splitlines() if line.startswith("| ")]
+    catalogue = {line.split(" | ")[0][2:]: line for line in rows}
+    assert list(catalogue)[1:] == ["orders", "rnd", "notify"]
+    lang_label, fw, db = ("言語", "フレームワーク", "データベース") if ja else ("language", "framework", "database")
+    assert catalogue["orders"] == (
+        f'| orders | Orders: "core" # main | Core | Order-Taking, Fulfilment: 出荷 | {lang_label}: Go 1.22; '
+        f"{fw}: Gin; {db}: PostgreSQL 16; API: REST + gRPC; search: Elasticsearch |")
+    assert catalogue["rnd"] == (f"| rnd | R&D \\| Lab &lt;beta> 'x' | Supporting | RD-WaterScience | "
+                                f"{lang_label}: Python #3.12 |")
+    assert catalogue["notify"] == "| notify | 通知サービス（汎用） | Generic | — | — |"
+    # every table row keeps its column count: the escaped pipe does not split a cell
+    header = next(line for line in rows if line.startswith("| " + ("サービス" if ja else "Service") + " | "))
+    assert header.count(" | ") == catalogue["rnd"].replace("\\|", "").count(" | ")
+    strategy_rows = [line for line in docs["deployment-strategy"].splitlines() if line.startswith("| orders |")]
+    assert strategy_rows == ['| orders | Orders: "core" # main | Core | canary | Rollout | `orders` (stable), '
+                             f"`orders-canary` | {'エラー率、p95 レイテンシ' if ja else 'error rate, p95 latency'} |"]
+    assert "| notify | 通知サービス（汎用） | Generic | rolling |" in docs["deployment-strategy"]
+    assert mermaid_problems(docs["infrastructure-design"]) == []
+
+
+def test_design_text_never_reaches_a_yaml_file(design_render: tuple[str, Path]) -> None:
+    import yaml
+    from conftest import find_tool, run_tool
+
+    _, root = design_render
+    result = run_tool([find_tool("yamllint"), "--strict", "."], cwd=root)
+    assert result.returncode == 0, result.stdout
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    assert len(files) > 20
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        if "templates" not in path.relative_to(root).parts:  # Helm chart templates are Go templates, not YAML
+            list(yaml.safe_load_all(text))
+        if path.name != ".copier-answers.yml":
+            for needle in ("Orders: ", "R&D", "通知サービス", "Fulfilment", "Python #3.12"):
+                assert needle not in text, f"{path.relative_to(root)} prints {needle!r}"
+    answers = final_answers(root)
+    assert [s.get("display_name") for s in answers["services"]] == [s["display_name"] for s in DESIGN_SERVICES]
+    assert answers["services"][0]["tech_stack"] == DESIGN_SERVICES[0]["tech_stack"]
