@@ -48,6 +48,7 @@ class Service:
     source_path: str = ""  # empty → "services/<name>" in the application repository
     bounded_contexts: list[str] = field(default_factory=list)
     tech_stack: dict[str, str] = field(default_factory=dict)
+    japanese_name: str = ""  # the design's 日本語名 when it differs from display_name (Parasol service definitions)
 
     @property
     def hpa_min(self) -> int:
@@ -142,7 +143,7 @@ class PlatformSpec:
                     source, f"services[{i}].strategy",
                     f"unknown strategy '{svc.strategy}' (choose {', '.join(STRATEGIES)})",
                 )
-            for key in ("image", "ingress_path", "source_path", "display_name"):
+            for key in ("image", "ingress_path", "source_path", "display_name", "japanese_name"):
                 bad = unsafe_content(str(getattr(svc, key)))
                 if bad:
                     raise SpecError(source, f"services[{i}].{key}", f"value contains {bad}")

@@ -61,6 +61,12 @@ def test_asashi_services_one_by_one(tmp_path: Path) -> None:
         assert svc.ingress_path == "/api/v1/" + slug.removesuffix("-service"), slug
         assert svc.replicas["production"] == prod, slug
         assert svc.strategy == ("canary" if crit == "core" else "rolling"), slug
+    # 日本語名 of each service definition, kept as written
+    assert {slug: item.service.japanese_name for slug, item in services.items()} == {
+        "fermentation-research-service": "発酵研究サービス", "ingredient-research-service": "素材研究サービス",
+        "beer-development-service": "ビール開発サービス", "spirits-development-service": "スピリッツ開発サービス",
+        "beverage-development-service": "飲料開発サービス", "rnd-support-service": "R&D支援サービス",
+        "process-engineering-service": "プロセス技術サービス"}
     beer = services["beer-development-service"].service
     assert beer.events.publishes == ["product-concept-approved", "prototype-created",
                                      "product-specification-finalized", "product-transferred-to-manufacturing"]
@@ -122,8 +128,9 @@ def test_suntory_service_boundaries(tmp_path: Path) -> None:
     assert rd.display_name == "R&D Platform Service"
     assert rd.bounded_contexts == ["RD-WaterScience", "RD-Fermentation", "RD-HealthFunction", "RD-Flavor"]
     assert rd.scaling == "medium"  # 低〜中 → upper end
-    assert rd.events.publishes == ["research-completed", "technology-transfer-ready", "quality-standard-updated"]
-    assert rd.tech_stack == {"framework": "FastAPI", "language": "Python 3.11+"}
+    # the three boundary events, then the phase-5 domain events of RD-WaterScience (test_suntory_phase5…)
+    assert rd.events.publishes[:3] == ["research-completed", "technology-transfer-ready", "quality-standard-updated"]
+    assert (rd.tech_stack["framework"], rd.tech_stack["language"]) == ("FastAPI", "Python 3.11+")
     assert rd.ingress_path == ""  # four REST roots: the default /<name>, with a note
     assert any("4 REST roots" in n for n in services["rd-platform"].notes)
     beer = services["mkt-beer"].service
@@ -226,3 +233,107 @@ def test_settings_platform_overrides_reach_the_answers(tmp_path: Path) -> None:
         "registry.example.jp/shop", "shop.example.jp", "gitlab")
     assert (answers["layout"], answers["docs_language"], answers["project_name"]) == ("parasol", "ja", "demo-shop")
     assert [s["name"] for s in answers["services"]] == ["catalog-service", "order-service", slugify("通知サービス")]
+
+
+SUNTORY_PHASE5 = {
+    # slug: (bounded context, folder, events its domain-events.md adds after the service-boundaries events)
+    "rd-platform": ("RD-WaterScience", "bc-001-rd-water-science",
+                    ["water-source-registered", "water-quality-test-completed", "water-quality-test-failed",
+                     "conservation-activity-recorded", "purification-process-designed",
+                     "purification-process-approved", "technology-transfer-started", "technology-transfer-completed"]),
+    "mkt-beverage": ("MKT-Beverage", "bc-002-mkt-beverage",
+                     ["brand-strategy-approved", "brand-guideline-published", "campaign-approved", "campaign-started",
+                      "campaign-performance-recorded", "budget-threshold-reached", "market-research-completed",
+                      "competitor-activity-detected", "emerging-trend-identified"]),
+    "customer-platform": ("CRM-CDP", "bc-003-crm-cdp",
+                          ["customer-profile-created", "identities-merged", "segment-membership-changed",
+                           "journey-entered", "journey-step-completed", "communication-delivered",
+                           "communication-opened", "consent-updated"]),
+}
+
+
+def test_suntory_phase5_bounded_contexts_service_by_service(tmp_path: Path) -> None:
+    """bc-001 names its service (所属サービス), bc-002 matches the Marketing instance's MKT-Beverage.* contexts,
+    bc-003 matches Customer Platform's CRM-CDP; none of them creates a service or replaces a phase-4 value."""
+    found = discover(detect(copy_fixture("suntory", tmp_path)))
+    services = by_name(found.services)
+    assert len(services) == 19
+    boundary_events = {"rd-platform": ["research-completed", "technology-transfer-ready", "quality-standard-updated"],
+                       "mkt-beverage": ["campaign-launched", "campaign-completed", "promotion-activated"],
+                       "customer-platform": ["customer-profile-updated", "segment-updated", "consent-changed"]}
+    for slug, (bc, folder, events) in SUNTORY_PHASE5.items():
+        item = services[slug]
+        readme = f"outputs/5-software/bounded-contexts/{folder}/README.md"
+        assert f"bounded_contexts (phase 5): {bc} ← {readme} (already listed)" in item.provenance, slug
+        assert item.service.events.publishes == boundary_events[slug] + events, slug
+        events_file = f"outputs/5-software/bounded-contexts/{folder}/domain-language/domain-events.md"
+        assert any(p.startswith("events.publishes (phase 5): + [") and p.endswith(events_file)
+                   for p in item.provenance), slug
+        assert readme in item.sources and events_file in item.sources, slug
+    # bounded contexts stay as phase 4 designed them (phase 5 confirms, adds nothing new here)
+    assert services["rd-platform"].service.bounded_contexts == ["RD-WaterScience", "RD-Fermentation",
+                                                                 "RD-HealthFunction", "RD-Flavor"]
+    assert services["mkt-beverage"].service.bounded_contexts == ["MKT-Beverage.広告", "MKT-Beverage.販促",
+                                                                  "MKT-Beverage.チャネル"]
+    # bc-001's 技術スタック table fills the keys the service-boundaries block left open; it replaces none
+    assert services["rd-platform"].service.tech_stack == {
+        "api": "GraphQL", "backend": "Python + FastAPI", "database": "PostgreSQL", "event": "Kafka",
+        "framework": "FastAPI", "frontend": "Next.js + TypeScript", "language": "Python 3.11+",
+        "search": "Elasticsearch"}
+    assert any("Elasticsearch, Kafka" in n and "bc-001-rd-water-science" in n for n in services["rd-platform"].notes)
+    # CRM-CDP is a Core Domain in phase 5, the service stays Supporting: a note, not a change
+    customer = services["customer-platform"]
+    assert customer.service.criticality == "supporting" and customer.service.strategy == "rolling"
+    assert any("CRM-CDP as Core Domain" in n for n in customer.notes)
+    # every other service is untouched by phase 5
+    for slug, item in services.items():
+        if slug not in SUNTORY_PHASE5:
+            assert not any("phase 5" in p for p in item.provenance), slug
+            assert not any("5-software" in s for s in item.sources), slug
+    assert services["mkt-beer"].service.events.publishes == ["campaign-launched", "campaign-completed",
+                                                            "promotion-activated"]
+    assert found.notes == ["phase 5: outputs/5-software/bounded-contexts/scm has no README.md; not used"]
+
+
+def _bc(root: Path, folder: str, readme: str, events: list[str] | None = None) -> None:
+    path = root / "outputs" / "5-software" / "bounded-contexts" / folder
+    path.mkdir(parents=True)
+    (path / "README.md").write_text(readme, encoding="utf-8")
+    if events is not None:
+        (path / "domain-language").mkdir()
+        (path / "domain-language" / "domain-events.md").write_text(
+            "# Domain Events\n\n## 概要\n\n説明\n\n" + "".join(f"## {e} イベント\n\n### 購読者\n\n" for e in events)
+            + "## イベント発行ルール\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("guides", [True, False])
+def test_phase5_adds_contexts_events_and_stores_never_services(tmp_path: Path, guides: bool) -> None:
+    root = make_project(tmp_path / "shop", with_guides=guides)
+    _bc(root, "bc-004-returns", "# BC-004: 返品 [Returns]\n\n## サービス構成\n\n### 所属サービス\n\n"
+        "- **Order Management Service** (order-service)\n", events=["ReturnRequested", "OrderShipped"])
+    _bc(root, "bc-002-notification", "# BC-002 notification 通知\n\n## 概要\n\n| 項目 | 値 |\n|---|---|\n"
+        "| 英語名 | notification |\n| ドメイン分類 | Generic |\n\n## 技術スタック（推奨）\n\n"
+        "| レイヤー | 技術 | 理由 |\n|---|---|---|\n| Database | PostgreSQL 16 | 配信履歴 |\n"
+        "| 言語 | Rust | 不採用になるはず |\n| Queue | RabbitMQ | 配信 |\n")
+    _bc(root, "bc-009-billing", "# BC-009 Billing 請求\n")
+    found = discover(detect(root))
+    services = by_name(found.services)
+    assert len(services) == 3  # no service for a bounded context
+    order = services["order-service"]
+    assert order.service.bounded_contexts == ["order-taking", "fulfilment", "Returns"], order.provenance
+    assert "bounded_contexts (phase 5): Returns ← outputs/5-software/bounded-contexts/bc-004-returns/README.md " \
+           "(added)" in order.provenance
+    assert order.service.events.publishes == ["order-placed", "order-shipped", "return-requested"]
+    note = services[slugify("通知サービス")].service
+    assert note.bounded_contexts == ["notification"]
+    assert note.tech_stack["queue"] == "RabbitMQ" and note.cache == "none"
+    if guides:  # the phase-6 guide's values stay, its "データベース: なし" included
+        assert (note.tech_stack["language"], note.tech_stack["database"], note.database) == ("TypeScript", "なし",
+                                                                                           "none")
+    else:  # nothing service-level: phase 5's stack and store are used
+        assert (note.tech_stack["language"], note.tech_stack["database"], note.database) == ("Rust", "PostgreSQL 16",
+                                                                                           "postgresql")
+        assert "database (phase 5): postgresql ← outputs/5-software/bounded-contexts/bc-002-notification/README.md" \
+               in services[slugify("通知サービス")].provenance
+    assert found.notes == ["phase 5: bounded context Billing (outputs/5-software/bounded-contexts/bc-009-billing/"
+                           "README.md) belongs to no discovered service; not used"]

@@ -216,7 +216,8 @@ def test_each_document_renders_alone_byte_identical(doc: str, tmp_path: Path) ->
 # characters, a Markdown pipe, an HTML bracket and Japanese must reach the documents unchanged (the pipe escaped)
 # and never reach a YAML file other than the answers file, which Copier writes with a YAML dumper.
 DESIGN_SERVICES = [
-    {"name": "orders", "display_name": 'Orders: "core" # main', "criticality": "core", "strategy": "canary",
+    {"name": "orders", "display_name": 'Orders: "core" # main', "japanese_name": "受注: サービス",
+     "criticality": "core", "strategy": "canary",
      "bounded_contexts": ["Order-Taking", "Fulfilment: 出荷"],
      "tech_stack": {"language": "Go 1.22", "framework": "Gin", "database": "PostgreSQL 16", "api": "REST + gRPC",
                     "search": "Elasticsearch"}},
@@ -250,8 +251,8 @@ def test_docs_describe_each_service_from_the_design(design_render: tuple[str, Pa
     assert list(catalogue)[1:] == ["orders", "rnd", "notify"]
     lang_label, fw, db = ("言語", "フレームワーク", "データベース") if ja else ("language", "framework", "database")
     assert catalogue["orders"] == (
-        f'| orders | Orders: "core" # main | Core | Order-Taking, Fulfilment: 出荷 | {lang_label}: Go 1.22; '
-        f"{fw}: Gin; {db}: PostgreSQL 16; API: REST + gRPC; search: Elasticsearch |")
+        f'| orders | Orders: "core" # main（受注: サービス） | Core | Order-Taking, Fulfilment: 出荷 | '
+        f"{lang_label}: Go 1.22; {fw}: Gin; {db}: PostgreSQL 16; API: REST + gRPC; search: Elasticsearch |")
     assert catalogue["rnd"] == (f"| rnd | R&D \\| Lab &lt;beta> 'x' | Supporting | RD-WaterScience | "
                                 f"{lang_label}: Python #3.12 |")
     assert catalogue["notify"] == "| notify | 通知サービス（汎用） | Generic | — | — |"
@@ -259,8 +260,9 @@ def test_docs_describe_each_service_from_the_design(design_render: tuple[str, Pa
     header = next(line for line in rows if line.startswith("| " + ("サービス" if ja else "Service") + " | "))
     assert header.count(" | ") == catalogue["rnd"].replace("\\|", "").count(" | ")
     strategy_rows = [line for line in docs["deployment-strategy"].splitlines() if line.startswith("| orders |")]
-    assert strategy_rows == ['| orders | Orders: "core" # main | Core | canary | Rollout | `orders` (stable), '
-                             f"`orders-canary` | {'エラー率、p95 レイテンシ' if ja else 'error rate, p95 latency'} |"]
+    analysis = "エラー率、p95 レイテンシ" if ja else "error rate, p95 latency"
+    assert strategy_rows == ['| orders | Orders: "core" # main（受注: サービス） | Core | canary | Rollout | '
+                             f"`orders` (stable), `orders-canary` | {analysis} |"]
     assert "| notify | 通知サービス（汎用） | Generic | rolling |" in docs["deployment-strategy"]
     assert mermaid_problems(docs["infrastructure-design"]) == []
 
@@ -279,7 +281,7 @@ def test_design_text_never_reaches_a_yaml_file(design_render: tuple[str, Path]) 
         if "templates" not in path.relative_to(root).parts:  # Helm chart templates are Go templates, not YAML
             list(yaml.safe_load_all(text))
         if path.name != ".copier-answers.yml":
-            for needle in ("Orders: ", "R&D", "通知サービス", "Fulfilment", "Python #3.12"):
+            for needle in ("Orders: ", "R&D", "通知サービス", "受注", "Fulfilment", "Python #3.12"):
                 assert needle not in text, f"{path.relative_to(root)} prints {needle!r}"
     answers = final_answers(root)
     assert [s.get("display_name") for s in answers["services"]] == [s["display_name"] for s in DESIGN_SERVICES]

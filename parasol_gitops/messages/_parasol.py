@@ -146,4 +146,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "parasol.prov.folder": {"en": "folder/id of {source}", "ja": "{source} のフォルダ名/ID"},
     "parasol.prov.slug": {"en": "slug of '{name}'", "ja": "'{name}' のスラッグ"},
     "parasol.prov.dependencies": {"en": "dependency tables", "ja": "依存関係の表"},
+    "parasol.prov.bc_listed": {"en": "already listed", "ja": "既存の一覧に含まれる"},
+    "parasol.prov.bc_added": {"en": "added", "ja": "追加"},
+    "parasol.prov.phase5_fills": {"en": "only what the service documents leave open", "ja": "サービス文書が未指定の項目のみ"},
+    "parasol.note.bc_unmatched": {
+        "en": "phase 5: bounded context {bc} ({file}) belongs to no discovered service; not used",
+        "ja": "フェーズ5: 境界づけられたコンテキスト {bc}（{file}）に対応するサービスがないため使いません",
+    },
+    "parasol.note.bc_no_readme": {
+        "en": "phase 5: {folder} has no README.md; not used",
+        "ja": "フェーズ5: {folder} に README.md がないため使いません",
+    },
+    "parasol.note.bc_domain": {
+        "en": "phase 5 classifies bounded context {bc} as {bc_type}; the service stays {crit} "
+        "(the service documents decide the service's domain type)",
+        "ja": "フェーズ5 は境界づけられたコンテキスト {bc} を {bc_type} としていますが、サービスは {crit} のままです"
+        "（サービスのドメイン種別はサービス文書で決まります）",
+    },
 }

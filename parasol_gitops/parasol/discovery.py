@@ -9,6 +9,15 @@ disagreement and the loser is recorded in the service's provenance):
 3. ``outputs/4-architecture/**/services/<folder>/service-definition.md`` (tables, API, events, stores, scaling)
 4. ``outputs/6-implementation/services/<Service>/<BC>/implementation-guide.md`` (``## 技術スタック`` bullets)
 
+Phase 5 (``outputs/5-software/bounded-contexts/<bc-folder>/README.md`` and ``domain-language/domain-events.md``)
+designs one bounded context, not a service, so it never creates a service and never overrides a service-level
+value: it adds. A bounded context joins the service its ``### 所属サービス`` section names, else the service
+whose bounded-context list holds its English name (``MKT-Beverage`` also matches ``MKT-Beverage.広告``), else the
+service whose slug equals the folder name without ``bc-NNN-``. It adds its name to ``bounded_contexts`` when
+missing, its domain events (``## <EventName> …`` headings) to ``events.publishes``, tech-stack rows
+(``## 技術スタック`` table) for keys the service documents leave open, and PostgreSQL/Redis when the service has
+none and its documents state no database. A differing domain classification of the context is a note, not a change.
+
 Mapping rules (documented in the README section of the report):
 - name: an existing folder name when it is a DNS-1123 label (service-definition folder, then phase-6 folder),
   else the ``サービスID`` without its ``svc-`` prefix, else ``names.slugify`` of the name.
@@ -36,6 +45,8 @@ from . import markdown as md
 from .project import ParasolProject
 
 RANK_YAML, RANK_BOUNDARIES, RANK_DEFINITION, RANK_GUIDE = 1, 2, 3, 4
+RANK_PHASE5 = 0  # additive only (see the module docstring); _merge keeps these candidates out of _pick
+BC_FOLDER_PREFIX = re.compile(r"^bc-\d+-")
 GRPC_PORT = 9090
 RESERVED_SLUGS = ("platform",)  # the platform layer's own Application and folders (copier.yml rejects it too)
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*$")
@@ -448,6 +459,110 @@ def from_guides(reader: _Reader, impl: Path) -> list[Candidate]:
     return found
 
 
+@dataclass
+class BoundedContext:
+    """One phase-5 bounded context as read from its folder."""
+
+    folder: str  # bc-001-rd-water-science
+    source: str  # the README, relative to the project
+    name: str  # English name (RD-WaterScience), else the folder without bc-NNN-
+    service_names: list[str]  # names and ids from ### 所属サービス
+    domain: str | None  # core / supporting / generic
+    domain_text: str
+    fields: dict[str, Any]
+    events_source: str = ""
+
+
+def from_phase5(reader: _Reader, software: Path) -> tuple[list[BoundedContext], list[str]]:
+    base = software / "bounded-contexts"
+    found: list[BoundedContext] = []
+    notes: list[str] = []
+    if not base.is_dir():
+        return found, notes
+    reader.check_folder(base)
+    for folder in sorted(p for p in base.iterdir() if p.is_dir()):
+        reader.check_folder(folder)
+        readme = folder / "README.md"
+        if not (readme.exists() or readme.is_symlink()):
+            notes.append(t("parasol.note.bc_no_readme", folder=reader.rel(folder)))
+            continue
+        found.append(_bounded_context(reader, folder, readme))
+    return found, notes
+
+
+def _bounded_context(reader: _Reader, folder: Path, readme: Path) -> BoundedContext:
+    text = reader.text(readme)
+    secs = md.sections(text)
+    title = next((s.title for s in secs if s.level == 1), "")
+    info: dict[str, str] = {}
+    for sec in md.find_sections(secs, "概要", "overview"):
+        info.update(md.key_table(sec.lines))
+    stem = BC_FOLDER_PREFIX.sub("", folder.name)
+    name = info.get("英語名") or info.get("English Name") or ""
+    if not name:  # "# BC-001: R&D 水科学 [RD-WaterScience]" or "# BC-002 MKT-Beverage 飲料マーケティング"
+        bracket = re.search(r"\[([A-Za-z][\w.-]*)\]", title)
+        words = [w for w in re.split(r"[\s:：]+", title) if re.fullmatch(r"[A-Za-z][\w.&-]*", w)
+                 and not re.fullmatch(r"BC-?\d+", w, re.I)]
+        name = bracket.group(1) if bracket else next((w for w in words if norm(w) == norm(stem)), "")
+    name = check_name(name or stem, reader.rel(readme))
+    service_names: list[str] = []
+    for sec in md.find_sections(secs, "所属サービス", "owning service"):
+        for item in md.bullets(sec.lines):
+            item = item.replace("**", "")
+            service_names += [part.strip() for part in re.split(r"[（()）]", item) if part.strip()]
+    domain_text = info.get("ドメイン分類") or info.get("Domain Type") or ""
+    if not domain_text:
+        for sec in md.find_sections(secs, "サブドメイン分類", "subdomain"):
+            rows = md.table(sec.lines)
+            domain_text = rows[0][0] if rows and rows[0] else ""
+    fields: dict[str, Any] = {}
+    stack: dict[str, str] = {}
+    for sec in md.find_sections(secs, "技術スタック", "tech stack"):
+        for row in md.table(sec.lines):
+            if len(row) >= 2 and row[0] and row[1]:
+                stack.setdefault(TECH_LABELS.get(row[0].lower(), row[0].lower()), row[1])
+    if stack:
+        fields["tech_stack"] = stack
+        stores = stores_in(" ".join(v for k, v in stack.items() if k in ("database", "cache", "search", "event")))
+        fields.update(stores)
+    bc = BoundedContext(folder.name, reader.rel(readme), name, service_names, criticality_of(domain_text),
+                        domain_text, fields)
+    events_file = folder / "domain-language" / "domain-events.md"
+    if events_file.exists() or events_file.is_symlink():
+        events: list[str] = []
+        for sec in md.sections(reader.text(events_file)):
+            word = sec.title.split()[0] if sec.level == 2 and sec.title.split() else ""
+            if re.fullmatch(r"[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*", word) and topic(word) not in events:
+                events.append(topic(word))
+        if events:
+            fields["publishes"] = events
+            bc.events_source = reader.rel(events_file)
+    return bc
+
+
+def _attach_phase5(groups: list[list[Candidate]], contexts: list[BoundedContext], notes: list[str]) -> None:
+    """Each bounded context joins one service group as a RANK_PHASE5 candidate (see the module docstring)."""
+    def listed(group: list[Candidate]) -> list[str]:
+        return [b for c in group for b in c.fields.get("bounded_contexts") or []]
+
+    for bc in contexts:
+        wanted = {norm(n) for n in bc.service_names} - {""}
+        target = next((g for g in groups if wanted and wanted & set().union(*(_keys(c) for c in g))), None)
+        if target is None:
+            key = norm(bc.name)
+            target = next((g for g in groups if any(norm(b) == key or norm(b.split(".")[0]) == key
+                                                    for b in listed(g))), None)
+        if target is None:
+            stem = norm(BC_FOLDER_PREFIX.sub("", bc.folder))
+            target = next((g for g in groups if stem in set().union(*(_keys(c) for c in g))), None)
+        if target is None:
+            notes.append(t("parasol.note.bc_unmatched", bc=bc.name, file=bc.source))
+            continue
+        fields = dict(bc.fields, bounded_contexts=[bc.name], domain=bc.domain, domain_text=bc.domain_text,
+                      events_source=bc.events_source)
+        target.append(Candidate(bc.source, RANK_PHASE5, bc.name, fields=fields))
+
+
 def guides_present(project: ParasolProject) -> bool:
     base = project.output_dir / "6-implementation" / "services"
     return base.is_dir() and any(base.glob("*/*/implementation-guide.md"))
@@ -468,18 +583,20 @@ def discover(project: ParasolProject) -> Discovery:
             candidates += from_service_boundaries(reader, boundaries)
         candidates += from_service_definitions(reader, arch)
     candidates += from_guides(reader, out / "6-implementation")
+    contexts, phase5_notes = from_phase5(reader, out / "5-software")
     if not candidates:
         where = ", ".join(["parasol.yaml phases.phase4.services", "outputs/4-architecture/service-boundaries.md",
                            "outputs/4-architecture/**/service-definition.md",
                            "outputs/6-implementation/services/<Service>/<BC>/implementation-guide.md"])
         raise InputError(t("parasol.no_services", where=where))
     groups = _group(candidates)
+    _attach_phase5(groups, contexts, phase5_notes)
     services = [_merge(group) for group in groups]
     _check_slugs(services)
     _resolve_calls(services, groups)
     services.sort(key=lambda s: s.service.name)
     project_name = project.name if is_dns1123_label(project.name) else slugify(project.name)
-    return Discovery(project_name, services, sorted(set(reader.read) | {"parasol.yaml"}))
+    return Discovery(project_name, services, sorted(set(reader.read) | {"parasol.yaml"}), phase5_notes)
 
 
 def _keys(cand: Candidate) -> set[str]:
@@ -520,6 +637,10 @@ def _pick(group: list[Candidate], key: str) -> tuple[Any, Candidate | None, list
 
 
 def _merge(group: list[Candidate]) -> DiscoveredService:
+    phase5 = [c for c in group if c.rank == RANK_PHASE5]
+    sources = sorted({c.source for c in group} | {str(c.fields["events_source"]) for c in phase5
+                                                  if c.fields.get("events_source")})
+    group = [c for c in group if c.rank != RANK_PHASE5]
     ranked = sorted(group, key=lambda c: -c.rank)
     provenance: list[str] = []
     notes: list[str] = [n for c in ranked for n in c.notes]
@@ -597,19 +718,58 @@ def _merge(group: list[Candidate]) -> DiscoveredService:
     if stack:
         record("tech_stack", svc.tech_stack, winner, losers)
 
+    japanese, winner, losers = _pick(group, "japanese_name")
+    if japanese and japanese != display:
+        svc.japanese_name = check_name(str(japanese), winner.source if winner else "?")
+        record("japanese_name", svc.japanese_name, winner, losers)
+    _add_phase5(svc, phase5, provenance, notes)
+
     min_replicas, winner, _ = _pick(group, "replicas_min")
     production = max(svc.hpa_min, int(min_replicas or 0), 2 if svc.criticality == "core" else 1)
     svc.replicas = {"dev": 1, "staging": 2 if svc.criticality == "core" else 1, "production": production}
     svc.strategy = "canary" if svc.criticality == "core" else "rolling"
     provenance.append(f"strategy: {svc.strategy} ← criticality: {svc.criticality}")
-    for bad_field in ("display_name", "ingress_path"):
+    for bad_field in ("display_name", "ingress_path", "japanese_name"):
         value = str(getattr(svc, bad_field))
         if unsafe_content(value):
             raise InputError(t("parasol.unsafe_name", value=value, what=unsafe_content(value)))
     for bc in svc.bounded_contexts:
         if unsafe_content(bc):
             raise InputError(f"{ranked[0].source}: " + t("parasol.unsafe_name", value=bc, what=unsafe_content(bc)))
-    return DiscoveredService(svc, sorted({c.source for c in group}), provenance, notes)
+    return DiscoveredService(svc, sources, provenance, notes)
+
+
+def _add_phase5(svc: Service, contexts: list[Candidate], provenance: list[str], notes: list[str]) -> None:
+    """What phase-5 bounded contexts add to a merged service (never a replacement; see the module docstring)."""
+    for bc in contexts:
+        name = bc.name
+        known = any(norm(b) == norm(name) or norm(b.split(".")[0]) == norm(name) for b in svc.bounded_contexts)
+        if not known:
+            svc.bounded_contexts.append(name)
+        state = t("parasol.prov.bc_listed" if known else "parasol.prov.bc_added")
+        provenance.append(f"bounded_contexts (phase 5): {name} ← {bc.source} ({state})")
+        domain = bc.fields.get("domain")
+        if domain and domain != svc.criticality:
+            notes.append(t("parasol.note.bc_domain", bc=name, bc_type=bc.fields.get("domain_text"),
+                           crit=svc.criticality))
+        new_events = [e for e in bc.fields.get("publishes") or [] if e not in svc.events.publishes]
+        if new_events:
+            svc.events.publishes += new_events
+            provenance.append(f"events.publishes (phase 5): + {_show(new_events)} ← {bc.fields['events_source']}")
+        stated_database = "database" in svc.tech_stack  # a service-level "データベース: なし" is a decision too
+        stack = {k: v for k, v in (bc.fields.get("tech_stack") or {}).items() if k not in svc.tech_stack}
+        if stack:
+            svc.tech_stack = dict(sorted({**svc.tech_stack, **stack}.items()))
+            provenance.append(f"tech_stack (phase 5): + {_show(dict(sorted(stack.items())))} ← {bc.source} "
+                              f"({t('parasol.prov.phase5_fills')})")
+        for key in ("database", "cache"):
+            value = bc.fields.get(key)
+            if value and getattr(svc, key) == "none" and not stated_database:
+                setattr(svc, key, value)
+                provenance.append(f"{key} (phase 5): {value} ← {bc.source}")
+        if bc.fields.get("other_stores"):
+            notes.append(t("parasol.note.other_stores", stores=", ".join(bc.fields["other_stores"]),
+                           source=bc.source))
 
 
 def _show(value: Any) -> str:
