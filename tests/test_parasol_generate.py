@@ -338,6 +338,51 @@ def test_asashi_with_force(tmp_path: Path, template_repo: Path) -> None:
     assert phase7["status"] == "completed" and phase7["name"] == "Platform"
 
 
+PY_STACK = {"言語": "Python 3.12", "フレームワーク": "FastAPI"}
+ASASHI_GUIDES = {
+    # service folder: (bounded contexts, tech stack bullets of their phase-6 guides)
+    "beer-development-service": (["premium-beer-development", "craft-innovation-development"],
+                                 {"言語": "Go 1.22", "フレームワーク": "Gin", "データベース": "PostgreSQL 16",
+                                  "API": "REST"}),
+    "rnd-support-service": (["sensory-evaluation", "prototype-production"],
+                            {"言語": "Kotlin 2.0", "フレームワーク": "Ktor", "API": "REST + gRPC"}),
+    "fermentation-research-service": (["fermentation-research"], PY_STACK),
+    "spirits-development-service": (["spirits-development"], PY_STACK),
+    "beverage-development-service": (["beverage-development"], PY_STACK),
+    "process-engineering-service": (["process-engineering"], PY_STACK),
+    "ingredient-research-service": (["ingredient-research", "functional-ingredients"], PY_STACK),
+}
+
+
+def test_asashi_docs_describe_the_designed_services(tmp_path: Path, template_repo: Path) -> None:
+    """Phase-6 guides for every asashi service complete phase 6; the design documents then carry each service's
+    Japanese name, domain type, bounded contexts and tech stack."""
+    root = copy_fixture("asashi", tmp_path)
+    add_guides(root, {svc: dict.fromkeys(bcs, stack) for svc, (bcs, stack) in ASASHI_GUIDES.items()})
+    result = platform(root, template_repo)
+    assert result.exit_code == 0, result.stderr
+    repo = root / "outputs" / "7-platform"
+    infra = (repo / "infrastructure-design.md").read_text(encoding="utf-8")
+    catalogue = infra.split("## Service catalogue")[1].split("\n## ")[0]
+    rows = {line.split(" | ")[0][2:]: line for line in catalogue.splitlines() if line.startswith("| ")}
+    assert sorted(rows) == sorted(["Service", *ASASHI_GUIDES])
+    assert rows["beer-development-service"] == (
+        "| beer-development-service | Beer Development Service（ビール開発サービス） | Core | "
+        "premium-beer-development, craft-innovation-development | "
+        "language: Go 1.22; framework: Gin; database: PostgreSQL 16; API: REST |")
+    assert rows["rnd-support-service"] == (
+        "| rnd-support-service | R&D Support Service（R&D支援サービス） | Supporting | "
+        "sensory-evaluation, prototype-production | language: Kotlin 2.0; framework: Ktor; API: REST + gRPC |")
+    assert "| process-engineering-service | Process Engineering Service（プロセス技術サービス） | Supporting | " \
+           "process-engineering | language: Python 3.12; framework: FastAPI |" in rows["process-engineering-service"]
+    strategy = (repo / "deployment-strategy.md").read_text(encoding="utf-8")
+    assert "| spirits-development-service | Spirits Development Service（スピリッツ開発サービス） | Core | canary |" \
+           in strategy
+    answers = yaml.safe_load((repo / ".copier-answers.yml").read_text(encoding="utf-8"))
+    japanese = {s["name"]: s["japanese_name"] for s in answers["services"]}
+    assert japanese["beer-development-service"] == "ビール開発サービス"
+
+
 def test_suntory_in_japanese(tmp_path: Path, template_repo: Path) -> None:
     root = copy_fixture("suntory", tmp_path)
     add_guides(root, {"customer-platform": {"CRM-CDP": {"言語": "Go 1.22", "フレームワーク": "Gin",
@@ -350,6 +395,14 @@ def test_suntory_in_japanese(tmp_path: Path, template_repo: Path) -> None:
     assert answers["docs_language"] == "ja" and len(answers["services"]) == 19
     customer = next(s for s in answers["services"] if s["name"] == "customer-platform")
     assert customer["tech_stack"]["framework"] == "Gin" and customer["cache"] == "redis"
+    infra = (repo / "infrastructure-design.md").read_text(encoding="utf-8")
+    # phase 5 (bc-001-rd-water-science) filled the tech-stack keys the service boundaries left open
+    assert "| rd-platform | R&D Platform Service | Core | RD-WaterScience, RD-Fermentation, RD-HealthFunction, " \
+           "RD-Flavor | 言語: Python 3.11+; フレームワーク: FastAPI; データベース: PostgreSQL; API: GraphQL; " \
+           "backend: Python + FastAPI; event: Kafka; frontend: Next.js + Type" in infra
+    assert "| mkt-beer | Marketing Service (ビール) | Core | MKT-Beer.広告, MKT-Beer.販促, MKT-Beer.チャネル |" in infra
+    configmap = yaml.safe_load((repo / "services" / "rd-platform" / "base" / "configmap.yaml").read_text())
+    assert "water-source-registered" in configmap["data"]["EVENTS_PUBLISHES"].split(",")
     services = sorted(s["name"] for s in answers["services"])
     check_repository(repo, services, every_folder=False)
 
