@@ -383,6 +383,32 @@ def test_asashi_docs_describe_the_designed_services(tmp_path: Path, template_rep
     assert japanese["beer-development-service"] == "ビール開発サービス"
 
 
+def test_display_names_with_yaml_characters_stay_in_markdown(tmp_path: Path, template_repo: Path) -> None:
+    """A colon, an ampersand and Japanese in a designed name reach the documents as written; YAML files never
+    print them except the answers file, which stays valid YAML that round-trips them."""
+    import dataclasses
+
+    name = "Order: Management & Co（受注・出荷）"
+    services = [dataclasses.replace(DEFAULT_SERVICES[0], name=name, calls=[]), DEFAULT_SERVICES[2]]
+    root = make_project(tmp_path / "shop", services)
+    result = platform(root, template_repo)
+    assert result.exit_code == 0, result.stderr
+    repo = root / "outputs" / "7-platform"
+    infra = (repo / "infrastructure-design.md").read_text(encoding="utf-8")
+    strategy = (repo / "deployment-strategy.md").read_text(encoding="utf-8")
+    assert f"| order-service | {name} | Core | order-taking, fulfilment |" in infra
+    assert f"| order-service | {name} | Core | canary |" in strategy
+    lint = run_tool([find_tool("yamllint"), "--strict", "."], cwd=repo)
+    assert lint.returncode == 0, lint.stdout
+    for path in sorted(p for p in repo.rglob("*") if p.suffix in (".yaml", ".yml") and ".git" not in p.parts):
+        text = path.read_text(encoding="utf-8")
+        if path.name == ".copier-answers.yml":
+            answers = yaml.safe_load(text)
+            assert [s["display_name"] for s in answers["services"]] == [name, "通知サービス"]
+        else:
+            assert "Management &" not in text and "通知サービス" not in text, path.relative_to(repo)
+
+
 def test_suntory_in_japanese(tmp_path: Path, template_repo: Path) -> None:
     root = copy_fixture("suntory", tmp_path)
     add_guides(root, {"customer-platform": {"CRM-CDP": {"言語": "Go 1.22", "フレームワーク": "Gin",
