@@ -96,6 +96,9 @@ def test_plan_prints_the_model_and_writes_nothing(tmp_path: Path) -> None:
         "ingredient-research-service", "process-engineering-service", "rnd-support-service",
         "spirits-development-service"])
     assert "criticality: core ← outputs/4-architecture/" in result.stdout
+    beer = next(line for line in table.splitlines() if line.startswith("beer-development-service "))
+    assert "Beer Development Service（ビール開発サービス）" in beer
+    assert "japanese_name: ビール開発サービス ← outputs/4-architecture/" in result.stdout
     assert tree_hashes(root) == before
 
 

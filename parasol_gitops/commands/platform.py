@@ -167,7 +167,8 @@ def _print_plan(found: Any) -> None:
     for item in found.services:
         s = item.service
         rows.append([
-            s.name, s.display_name, s.criticality, ", ".join(s.bounded_contexts) or "-", s.ingress_path or f"/{s.name}",
+            s.name, s.display_name + (f"（{s.japanese_name}）" if s.japanese_name else ""), s.criticality,
+            ", ".join(s.bounded_contexts) or "-", s.ingress_path or f"/{s.name}",
             str(s.grpc_port or "-"), s.database, s.cache, s.scaling, f"{s.hpa_min}-{s.hpa_max}",
             "/".join(str(s.replicas[e]) for e in sorted(s.replicas, key=_env_order)),
             s.strategy, f"{len(s.events.publishes)}/{len(s.events.subscribes)}",
