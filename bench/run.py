@@ -15,6 +15,7 @@ Never a test: times belong here, counts belong in tests.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -173,10 +174,10 @@ def main() -> None:
                 mine = timed([*cli, "validate", str(repo), "--schema-location", str(schemas), "--format", "json"],
                              runs=args.runs)
                 loop = [PY, "-c", (
-                    "import subprocess, sys\n"
+                    "import json, subprocess, sys\n"
                     "for d in sys.argv[2:]:\n"
-                    "    subprocess.run(sys.argv[1].split('\\x00') + [d], check=True, capture_output=True)\n"),
-                    "\x00".join(kcmd), *[str(p) for p in overlays(repo)]]
+                    "    subprocess.run(json.loads(sys.argv[1]) + [d], check=True, capture_output=True)\n"),
+                    json.dumps(kcmd), *[str(p) for p in overlays(repo)]]
                 floor = timed(loop, runs=args.runs)
                 rows.append(("`validate`", str(n), mine.seconds, floor.seconds, mine.peak_mb, 0.6,
                              f"`kubectl kustomize` × {len(overlays(repo))} overlays, sequential"))
