@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from . import scripts
 from .actions import uses
 from .model import Job, Pipeline, strategy_for, watch_paths
+from .nodes import cmap as _map
+from .nodes import cseq as _seq
 
 CI_FILE = ".github/workflows/ci.yml"
 ROLLBACK_FILE = ".github/workflows/rollback.yml"
@@ -27,19 +29,6 @@ MATRIX = "${{ fromJSON(needs.changes.outputs.services) }}"
 ANY_CHANGED = "needs.changes.outputs.any == 'true'"
 IS_DEPLOY_EVENT = "github.event_name == 'push' || github.event_name == 'workflow_dispatch'"
 SVC = "matrix.service"
-
-
-def _map(*pairs: tuple[str, Any]) -> CommentedMap:
-    out = CommentedMap()
-    for key, value in pairs:
-        out[key] = value
-    return out
-
-
-def _seq(items: list[Any]) -> CommentedSeq:
-    out = CommentedSeq()
-    out.extend(items)
-    return out
 
 
 def _expr(text: str) -> str:

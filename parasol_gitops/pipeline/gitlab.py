@@ -17,6 +17,8 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 from . import scripts
 from .model import Job, Pipeline, strategy_for, watch_paths
+from .nodes import cmap as _map
+from .nodes import cseq as _seq
 
 GITLAB_FILE = ".gitlab-ci.yml"
 STRATEGIES: tuple[str, ...] = ("rolling", "canary", "blue-green")
@@ -52,19 +54,6 @@ class StrategyConflict(Exception):
         super().__init__(f"{path}: {problem}")
         self.path = path
         self.problem = problem
-
-
-def _map(*pairs: tuple[str, Any]) -> CommentedMap:
-    out = CommentedMap()
-    for key, value in pairs:
-        out[key] = value
-    return out
-
-
-def _seq(items: list[Any]) -> CommentedSeq:
-    out = CommentedSeq()
-    out.extend(items)
-    return out
 
 
 def _script(*texts: str) -> CommentedSeq:
