@@ -162,7 +162,7 @@ def _render_into(
         src = bundled_template()
         # The bundled template is this checkout: render what is on disk, not the latest tag.
         vcs_ref = vcs_ref or "HEAD"
-    with _copier_errors():
+    with _copier_errors(), _copy_speedups():
         copier.run_copy(
             src,
             str(target),
@@ -275,6 +275,62 @@ def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
     if check and result.returncode != 0:
         raise InputError(f"git {' '.join(args)} failed in {cwd}: {result.stderr.strip().splitlines()[-1:]}")
     return result
+
+
+@contextmanager
+def _copy_speedups() -> Iterator[None]:
+    """Drop two per-file costs of Copier that a copy into a new staging folder does not need (bench/run.py
+    measures them; at 100 services they were about half of ``new``'s time):
+
+    - Copier renders every part of every destination path with ``jinja_env.from_string``, which compiles the
+      string anew each time (thousands of identical compiles: ``base``, ``kustomization.yaml``, the yield tags).
+      Compiled templates are cached per environment here. A cache hit still runs the environment's
+      ``preprocess`` hooks, because that is where Copier's yield extension resets its state when it compiles;
+      rendering then sets it exactly as before, so ``{% yield %}`` paths expand as without the cache.
+    - After writing each file Copier runs ``git config core.fileMode`` (and, where that is false,
+      ``git ls-files``) in the destination to copy the executable bit into the destination's git index. The
+      staging folder is new, so none of its files is in any index and that sync is a no-op: skipped.
+
+    Both patch Copier internals for the duration of the copy only (``update`` runs Copier untouched). When a
+    Copier release renames them, the copy simply runs unpatched: slower, same output.
+    """
+    try:
+        from copier import _jinja_ext, _main
+
+        env_cls = _jinja_ext.SandboxedEnvironment
+        worker_cls = _main.Worker
+        compile_string = env_cls.from_string
+    except (ImportError, AttributeError):
+        yield
+        return
+    # Keyed by the environment itself (not id()): it stays alive until the copy ends, so no id is reused.
+    caches: dict[Any, dict[str, Any]] = {}
+
+    def from_string(env: Any, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return compile_string(env, source, globals, template_class)
+        cache = caches.setdefault(env, {})
+        template = cache.get(source)
+        if template is None:
+            template = cache[source] = compile_string(env, source)
+        else:
+            env.preprocess(source)
+        return template
+
+    patches: list[tuple[type, str, Any]] = [(env_cls, "from_string", from_string)]
+    if hasattr(worker_cls, "_sync_git_index_executable_bit"):
+        patches.append((worker_cls, "_sync_git_index_executable_bit", lambda *_args, **_kwargs: None))
+    saved = [(cls, name, cls.__dict__.get(name)) for cls, name, _ in patches]
+    try:
+        for cls, name, value in patches:
+            setattr(cls, name, value)
+        yield
+    finally:
+        for cls, name, value in saved:
+            if value is None:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, value)
 
 
 @contextmanager
