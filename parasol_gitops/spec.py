@@ -156,6 +156,10 @@ class PlatformSpec:
             for j, callee in enumerate(svc.calls):
                 if callee not in seen:
                     raise SpecError(source, f"services[{i}].calls[{j}]", f"unknown service '{callee}'")
+                if callee == svc.name:
+                    raise SpecError(source, f"services[{i}].calls[{j}]", "a service does not call itself")
+                if callee in svc.calls[:j]:
+                    raise SpecError(source, f"services[{i}].calls[{j}]", f"'{callee}' is listed twice")
 
 
 def _service(raw: dict[str, Any], index: int, source: str) -> Service:

@@ -31,3 +31,16 @@ def test_unknown_command_is_a_usage_error_with_exit_2() -> None:
     proc = run_cli_subprocess("no-such-command")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+
+
+def test_platform_spec_rejects_self_calls_and_repeated_callees() -> None:
+    import pytest
+
+    from parasol_gitops.errors import SpecError
+    from parasol_gitops.spec import PlatformSpec
+
+    base = {"project_name": "shop"}
+    with pytest.raises(SpecError, match=r"services\[0\]\.calls\[0\]: a service does not call itself"):
+        PlatformSpec.from_answers({**base, "services": [{"name": "a", "calls": ["a"]}]})
+    with pytest.raises(SpecError, match=r"services\[0\]\.calls\[1\]: 'b' is listed twice"):
+        PlatformSpec.from_answers({**base, "services": [{"name": "a", "calls": ["b", "b"]}, {"name": "b"}]})

@@ -494,6 +494,8 @@ def test_rendering_is_deterministic(tmp_path: Path) -> None:
         ([], "the service list is empty"),
         ([{"name": "orders", "strategy": "big-bang"}], "unknown strategy 'big-bang'"),
         ([{"name": "orders", "calls": ["billing"]}], "calls unknown service 'billing'"),
+        ([{"name": "orders", "calls": ["orders"]}], "service 'orders' calls itself"),
+        ([{"name": "orders", "calls": ["ledger", "ledger"]}, {"name": "ledger"}], "lists 'ledger' twice in calls"),
         ([{"name": "platform"}], "is reserved"),
     ],
 )
