@@ -47,7 +47,8 @@ def run(root: Path, *, schema_locations: list[str] | None = None, kube_version: 
     if not renderer.kustomizations and not renderer.charts():
         raise InputError(f"{root}: no kustomization.yaml or Helm chart found: is this a GitOps repository?")
     answers = appgraph.read_answers(root)
-    renderer.build(renderer.roots())
+    checked: dict[int, list[str] | None] = {}
+    renderer.build(renderer.roots(), on_built=lambda objs: _precheck(objs, core, custom, checked))
     pool: list[Obj] = [o for rel in sorted(renderer.built) for o in renderer.built[rel]]
     pool.extend(renderer.loose_manifests())
     pool.extend(renderer.render_charts())
@@ -56,7 +57,7 @@ def run(root: Path, *, schema_locations: list[str] | None = None, kube_version: 
     objects = _unique(pool)
 
     findings: list[Finding] = [*renderer.findings, *graph.findings]
-    stats = _schemas(objects, core, custom, findings)
+    stats = _schemas(objects, core, custom, findings, checked)
     stats.update({"kustomizations_built": len(renderer.built), "build_failures": len(renderer.build_errors),
                   "charts_rendered": len(renderer.rendered_charts), "charts_skipped": len(renderer.skipped_charts),
                   "applications": len(graph.apps), "services": len(graph.services),
@@ -85,10 +86,26 @@ def _fill_namespaces(pool: list[Obj], graph: appgraph.AppGraph) -> None:
     for o in pool:
         if o.namespace or o.kind in CLUSTER_SCOPED:
             continue
-        for path in sorted(dest, key=len, reverse=True):
-            if o.origin == path or o.origin.startswith((path + "/", path + "[")):
-                o.data.setdefault("metadata", {})["namespace"] = dest[path]
-                break
+        ns = _longest_prefix_match(o.origin, dest)
+        if ns is not None:
+            o.data.setdefault("metadata", {})["namespace"] = ns
+
+
+def _longest_prefix_match(origin: str, dest: dict[str, str]) -> str | None:
+    """``dest`` of the longest key that is ``origin``, its chart (``<key>[values…]``) or a folder above it.
+
+    Walks up the origin instead of scanning every Application path per object, which kept this linear.
+    """
+    if origin in dest:
+        return dest[origin]
+    path = origin.split("[", 1)[0] if "[" in origin else origin
+    if path != origin and path in dest:
+        return dest[path]
+    while "/" in path:
+        path = path.rsplit("/", 1)[0]
+        if path in dest:
+            return dest[path]
+    return None
 
 
 def _unique(pool: list[Obj]) -> list[Obj]:
@@ -102,14 +119,27 @@ def _unique(pool: list[Obj]) -> list[Obj]:
     return out
 
 
-def _schemas(objects: list[Obj], core: CoreSchemas, custom: CustomSchemas, findings: list[Finding]) -> dict[str, Any]:
+def _validator(o: Obj, core: CoreSchemas, custom: CustomSchemas) -> Any:
+    group, version = split_api_version(o.api_version)
+    validator = core.validator(o.kind, o.api_version) if is_core_group(group) else None
+    return validator if validator is not None else custom.validator(group, version, o.kind)
+
+
+def _precheck(objs: list[Obj], core: CoreSchemas, custom: CustomSchemas, checked: dict[int, list[str] | None]) -> None:
+    """Schema errors of freshly built objects, keyed by object identity; ``None`` where no schema applies."""
+    for o in objs:
+        validator = _validator(o, core, custom)
+        checked[id(o)] = None if validator is None else error_summary(validator, o.data)
+
+
+def _schemas(objects: list[Obj], core: CoreSchemas, custom: CustomSchemas, findings: list[Finding],
+             checked: dict[int, list[str] | None] | None = None) -> dict[str, Any]:
     passed = failed = 0
     skipped: dict[str, int] = {}
+    checked = checked or {}
     for o in objects:
-        group, version = split_api_version(o.api_version)
-        validator = core.validator(o.kind, o.api_version) if is_core_group(group) else None
-        if validator is None:
-            validator = custom.validator(group, version, o.kind)
+        group, _ = split_api_version(o.api_version)
+        validator = _validator(o, core, custom)
         if validator is None and group in BUILTIN_GROUPS and o.kind != "List":
             failed += 1
             findings.append(finding("PGO-SCHEMA", o.where, f"{o.api_version} {o.kind} is not served by Kubernetes "
@@ -119,7 +149,7 @@ def _schemas(objects: list[Obj], core: CoreSchemas, custom: CustomSchemas, findi
             key = f"{o.api_version}/{o.kind}"
             skipped[key] = skipped.get(key, 0) + 1
             continue
-        errors = error_summary(validator, o.data)
+        errors = checked[id(o)] if checked.get(id(o)) is not None else error_summary(validator, o.data)
         if errors:
             failed += 1
             findings.append(finding("PGO-SCHEMA", o.where, "; ".join(errors), o.label))

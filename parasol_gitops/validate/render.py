@@ -158,8 +158,12 @@ class Renderer:
         return seen
 
     # ---- kustomize -------------------------------------------------------------------------------
-    def build(self, rels: Iterable[str]) -> None:
-        """Build the given kustomization folders (those not built yet) in parallel, in batches."""
+    def build(self, rels: Iterable[str], on_built: Callable[[list[Obj]], None] | None = None) -> None:
+        """Build the given kustomization folders (those not built yet) in parallel, in batches.
+
+        ``on_built`` runs in this thread on each folder's objects as its batch arrives, so CPU work on them
+        (schema checks) overlaps with the kustomize processes still building the other batches.
+        """
         todo = sorted({r for r in rels if r not in self.built and r not in self.build_errors})
         local = [r for r in todo if not self.needs_network(r)]
         for rel in todo:
@@ -180,6 +184,8 @@ class Renderer:
                         self.findings.append(finding("PGO-BUILD", rel, error))
                     else:
                         self.built[rel] = objs
+                        if on_built is not None:
+                            on_built(objs)
 
     def _batches(self, rels: list[str]) -> list[list[str]]:
         """Pack folders into batches whose kustomization closures are pairwise disjoint.
