@@ -39,15 +39,21 @@ def _script(text: str) -> LiteralScalarString:
     return LiteralScalarString(text if text.endswith("\n") else text + "\n")
 
 
-def _action(key: str, name: str, with_: dict[str, Any] | None = None, *, step_id: str = "",
-            cond: str = "", env: dict[str, str] | None = None) -> CommentedMap:
-    ref, version = uses(key)
+def _step(name: str, step_id: str, cond: str) -> CommentedMap:
+    """The keys every step starts with, in the order GitHub's docs show them."""
     step = CommentedMap()
     step["name"] = name
     if step_id:
         step["id"] = step_id
     if cond:
         step["if"] = cond
+    return step
+
+
+def _action(key: str, name: str, with_: dict[str, Any] | None = None, *, step_id: str = "",
+            cond: str = "", env: dict[str, str] | None = None) -> CommentedMap:
+    ref, version = uses(key)
+    step = _step(name, step_id, cond)
     step["uses"] = ref
     step.yaml_add_eol_comment(version, "uses")
     if with_:
@@ -59,12 +65,7 @@ def _action(key: str, name: str, with_: dict[str, Any] | None = None, *, step_id
 
 def _run(name: str, script: str, env: dict[str, Any] | None = None, *, step_id: str = "", cond: str = "",
          workdir: str = "") -> CommentedMap:
-    step = CommentedMap()
-    step["name"] = name
-    if step_id:
-        step["id"] = step_id
-    if cond:
-        step["if"] = cond
+    step = _step(name, step_id, cond)
     if workdir:
         step["working-directory"] = workdir
     if env:
