@@ -475,6 +475,53 @@ def test_batched_builds_equal_one_build_per_folder(repo: Path, monkeypatch: pyte
                for o in batched.objects)
 
 
+def test_a_batch_splits_into_exactly_what_each_folder_builds_alone(repo: Path) -> None:
+    from parasol_gitops.validate import render
+
+    r = render.Renderer(repo, render.kustomize_command())
+    r.discover()
+    roots = r.roots()
+    batch = [rel for rel in roots if not r.needs_network(rel)]
+    assert len(batch) >= 4
+    combined = r._build_combined(batch)
+    assert combined is not None and set(combined) == set(batch)
+
+    def key(o: render.Obj) -> str:
+        return json.dumps(o.data, sort_keys=True)
+
+    for rel in batch:
+        alone, error = r._build_one(rel)
+        assert error is None
+        assert sorted(map(key, combined[rel])) == sorted(map(key, alone)), rel
+        assert all(o.origin == rel and not o.source for o in combined[rel])
+    assert not any(o.name.startswith("parasol-gitops-marker-") for objs in combined.values() for o in objs)
+
+
+def test_sources_are_looked_up_only_for_folders_with_findings(repo: Path) -> None:
+    from parasol_gitops.validate import engine
+
+    latest_image(repo)
+    result = engine.run(repo, schema_locations=[str(CRD_SCHEMAS)])
+    with_source = {o.origin for o in result.objects if o.source}
+    assert with_source == {"services/orders/overlays/dev"}
+    image = [f for f in result.findings if f.id == "PGO-IMAGE-TAG"]
+    assert [f.where for f in image] == ["services/orders/base/deployment.yaml"]
+
+
+def test_a_heavy_folder_is_built_alone(repo: Path) -> None:
+    from parasol_gitops.validate import render
+
+    big = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "big"},
+           "data": {"blob": "x" * (render.BATCH_BYTES + 1)}}
+    write(repo, "heavy/cm.yaml", big)
+    write(repo, "heavy/kustomization.yaml", kustomization(["cm.yaml"]))
+    r = render.Renderer(repo, render.kustomize_command())
+    r.discover()
+    batches = r._batches(r.roots())
+    assert ["heavy"] in batches
+    assert any(len(b) > 1 for b in batches)
+
+
 def test_helm_chart_that_does_not_render_is_an_error(repo: Path) -> None:
     chart = repo / "helm/orders"
     write(chart, "Chart.yaml", {"apiVersion": "v2", "name": "orders", "version": "0.1.0"})

@@ -40,22 +40,46 @@ def run(root: Path, *, schema_locations: list[str] | None = None, kube_version: 
     if not root.is_dir():
         raise InputError(f"{root}: not a folder")
     root = root.resolve()
-    core = CoreSchemas(kube_version)
     custom = CustomSchemas(list(schema_locations or []))
     renderer = Renderer(root, kustomize_command(), progress=progress)
     renderer.discover()
     if not renderer.kustomizations and not renderer.charts():
         raise InputError(f"{root}: no kustomization.yaml or Helm chart found: is this a GitOps repository?")
-    answers = appgraph.read_answers(root)
+    ready: dict[str, Any] = {}
+
+    def meanwhile() -> None:  # runs while the first kustomize builds are under way
+        ready["core"] = CoreSchemas(kube_version)
+        ready["answers"] = appgraph.read_answers(root)
+        ready["pipeline"] = pipeline_sync.check(root, ready["answers"])
+
     checked: dict[int, list[str] | None] = {}
-    renderer.build(renderer.roots(), on_built=lambda objs: _precheck(objs, core, custom, checked))
+    renderer.build(renderer.roots(), on_built=lambda objs: _precheck(objs, ready["core"], custom, checked),
+                   meanwhile=meanwhile)
+    core, answers = ready["core"], ready["answers"]
+    pipe_findings, pipe_facts = ready["pipeline"]
+    extra = [*renderer.loose_manifests(), *renderer.render_charts()]
+    objects, graph, findings, stats = _evaluate(root, renderer, extra, answers, core, custom, checked)
+    # batched builds do not say which file declares an object: only folders that have findings are built
+    # again with kustomize's origin annotations, and the findings are made again pointing at those files
+    unsourced = {f.where for f in findings if f.where in renderer.built}
+    if unsourced and renderer.attach_sources(unsourced):
+        objects, graph, findings, stats = _evaluate(root, renderer, extra, answers, core, custom, checked)
+    findings.extend(pipe_findings)
+    for err in sorted(set(custom.fetch_errors)):
+        findings.append(finding("PGO-SCHEMA-MISSING", "--schema-location", f"fetch failed: {err}"))
+    unique_findings = sorted(set(findings))
+    return Result(root, unique_findings, objects, graph, stats, pipe_facts, answers)
+
+
+def _evaluate(root: Path, renderer: Renderer, extra: list[Obj], answers: dict[str, Any], core: CoreSchemas,
+              custom: CustomSchemas, checked: dict[int, list[str] | None],
+              ) -> tuple[list[Obj], appgraph.AppGraph, list[Finding], dict[str, Any]]:
+    """App graph, schemas and policies over everything rendered so far (builds are cached in ``renderer``)."""
     pool: list[Obj] = [o for rel in sorted(renderer.built) for o in renderer.built[rel]]
-    pool.extend(renderer.loose_manifests())
-    pool.extend(renderer.render_charts())
+    pool.extend(extra)
     graph = appgraph.resolve(root, renderer, pool, answers)
     _fill_namespaces(pool, graph)
     objects = _unique(pool)
-
     findings: list[Finding] = [*renderer.findings, *graph.findings]
     stats = _schemas(objects, core, custom, findings, checked)
     stats.update({"kustomizations_built": len(renderer.built), "build_failures": len(renderer.build_errors),
@@ -63,12 +87,7 @@ def run(root: Path, *, schema_locations: list[str] | None = None, kube_version: 
                   "applications": len(graph.apps), "services": len(graph.services),
                   "environments": len(graph.environments)})
     findings.extend(policies.check_all(objects, graph.services))
-    pipe_findings, pipe_facts = pipeline_sync.check(root, answers)
-    findings.extend(pipe_findings)
-    for err in sorted(set(custom.fetch_errors)):
-        findings.append(finding("PGO-SCHEMA-MISSING", "--schema-location", f"fetch failed: {err}"))
-    unique_findings = sorted(set(findings))
-    return Result(root, unique_findings, objects, graph, stats, pipe_facts, answers)
+    return objects, graph, findings, stats
 
 
 def _fill_namespaces(pool: list[Obj], graph: appgraph.AppGraph) -> None:
