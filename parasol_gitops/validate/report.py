@@ -53,7 +53,7 @@ def as_text(result: Result) -> str:
     if ids:
         lines.append("")
         lines.append(t("validate.hints"))
-        lines.extend(f"  {i}: {CHECKS[i].hint}" for i in ids)
+        lines.extend("  " + t("check.line", id=i, title=CHECKS[i].title_in(), hint=CHECKS[i].hint_in()) for i in ids)
     counts = summary(result)
     lines.append("")
     lines.append(t("validate.result.fail" if result.errors else "validate.result.ok", **counts))

@@ -1,0 +1,266 @@
+"""Titles and fix hints of validate's checks (``check.<ID>.title`` / ``check.<ID>.hint``) in English and Japanese.
+
+The ids are those of ``validate.findings.CHECKS``. The English texts are also the JSON ``hint`` field, which tools
+key on: change them only on purpose. Code, field names, commands and ids stay ASCII in both languages.
+"""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # One line under "How to fix:" per check id; the hint comes first so that the line starts with the remedy.
+    "check.line": {"en": "{id}: {hint} [{title}]", "ja": "{id}: {hint}［{title}］"},
+    # ---- build and schema ------------------------------------------------------------------------------
+    "check.PGO-BUILD.title": {
+        "en": "kustomization does not build",
+        "ja": "kustomization をビルドできない",
+    },
+    "check.PGO-BUILD.hint": {
+        "en": "run `kubectl kustomize <dir>` and fix the reported file",
+        "ja": "`kubectl kustomize <dir>` を実行し、エラーが出たファイルを修正してください",
+    },
+    "check.PGO-REMOTE-BASE.title": {
+        "en": "remote kustomize base not fetched (validation runs offline)",
+        "ja": "リモートの kustomize ベースは取得していない（検証はオフラインで実行）",
+    },
+    "check.PGO-REMOTE-BASE.hint": {
+        "en": "the local resources of this kustomization were validated without the remote base",
+        "ja": "この kustomization のローカルリソースは、リモートベースなしで検証しました",
+    },
+    "check.PGO-HELM-RENDER.title": {
+        "en": "Helm chart does not render",
+        "ja": "Helm チャートを描画できない",
+    },
+    "check.PGO-HELM-RENDER.hint": {
+        "en": "render the chart with `helm template` and fix the template or values file",
+        "ja": "`helm template` でチャートを描画し、テンプレートまたは values ファイルを修正してください",
+    },
+    "check.PGO-HELM-SKIPPED.title": {
+        "en": "Helm chart not rendered: no Helm renderer installed",
+        "ja": "Helm チャートを描画していない: Helm の描画ツールが未インストール",
+    },
+    "check.PGO-HELM-SKIPPED.hint": {
+        "en": "pip install helm-python-sdk to render and validate charts",
+        "ja": "チャートを描画・検証するには pip install helm-python-sdk を実行してください",
+    },
+    "check.PGO-SCHEMA.title": {
+        "en": "object does not match its schema",
+        "ja": "オブジェクトがスキーマに適合しない",
+    },
+    "check.PGO-SCHEMA.hint": {
+        "en": "fix the field named in the message (see `kubectl explain <kind>.<field>`)",
+        "ja": "メッセージに示されたフィールドを修正してください（`kubectl explain <kind>.<field>` を参照）",
+    },
+    "check.PGO-SCHEMA-MISSING.title": {
+        "en": "no schema for this kind: objects skipped, not passed",
+        "ja": "この kind のスキーマがない: オブジェクトは合格ではなくスキップ扱い",
+    },
+    "check.PGO-SCHEMA-MISSING.hint": {
+        "en": "pass --schema-location with the CRD JSON schemas (kubeconform layout)",
+        "ja": "--schema-location で CRD の JSON スキーマ（kubeconform のレイアウト）を指定してください",
+    },
+    # ---- Argo CD app-of-apps graph ---------------------------------------------------------------------
+    "check.PGO-APP-ROOT.title": {
+        "en": "no root Application (app of apps) found",
+        "ja": "ルート Application（app of apps）が見つからない",
+    },
+    "check.PGO-APP-ROOT.hint": {
+        "en": "add an Application whose source path is the folder holding the other Applications",
+        "ja": "他の Application を置いたフォルダーをソースパスとする Application を追加してください",
+    },
+    "check.PGO-APP-PATH.title": {
+        "en": "Argo CD source path does not exist",
+        "ja": "Argo CD のソースパスが存在しない",
+    },
+    "check.PGO-APP-PATH.hint": {
+        "en": "create the folder or correct spec.source.path",
+        "ja": "フォルダーを作成するか、spec.source.path を修正してください",
+    },
+    "check.PGO-APP-PROJECT.title": {
+        "en": "Argo CD project not defined in the repository",
+        "ja": "Argo CD のプロジェクトがリポジトリ内で定義されていない",
+    },
+    "check.PGO-APP-PROJECT.hint": {
+        "en": "add an AppProject with this name under projects/ or correct spec.project",
+        "ja": "この名前の AppProject を projects/ 配下に追加するか、spec.project を修正してください",
+    },
+    "check.PGO-APP-DESTINATION.title": {
+        "en": "destination not allowed by the AppProject",
+        "ja": "AppProject がデプロイ先を許可していない",
+    },
+    "check.PGO-APP-DESTINATION.hint": {
+        "en": "add the cluster/namespace to the AppProject's destinations or correct spec.destination",
+        "ja": "AppProject の destinations にクラスター/Namespace を追加するか、spec.destination を修正してください",
+    },
+    "check.PGO-APP-SOURCE-REPO.title": {
+        "en": "source repository not allowed by the AppProject",
+        "ja": "AppProject がソースリポジトリを許可していない",
+    },
+    "check.PGO-APP-SOURCE-REPO.hint": {
+        "en": "add the repository to the AppProject's sourceRepos or correct spec.source.repoURL",
+        "ja": "AppProject の sourceRepos にリポジトリを追加するか、spec.source.repoURL を修正してください",
+    },
+    "check.PGO-APP-ENV-MISSING.title": {
+        "en": "service not deployed to an environment",
+        "ja": "サービスが環境にデプロイされていない",
+    },
+    "check.PGO-APP-ENV-MISSING.hint": {
+        "en": "add services/<svc>/overlays/<env> and the Application (or ApplicationSet element) that deploys it",
+        "ja": "services/<svc>/overlays/<env> と、それをデプロイする Application（または ApplicationSet の要素）を"
+              "追加してください",
+    },
+    "check.PGO-APP-ORPHAN.title": {
+        "en": "service folder deployed by no Application",
+        "ja": "どの Application からもデプロイされていないサービスフォルダー",
+    },
+    "check.PGO-APP-ORPHAN.hint": {
+        "en": "deploy it from apps/ or delete the folder",
+        "ja": "apps/ からデプロイするか、フォルダーを削除してください",
+    },
+    # ---- policies --------------------------------------------------------------------------------------
+    "check.PGO-POD-SECURITY.title": {
+        "en": "workload violates Pod Security 'restricted'",
+        "ja": "ワークロードが Pod Security の 'restricted' に違反している",
+    },
+    "check.PGO-POD-SECURITY.hint": {
+        "en": "set runAsNonRoot, allowPrivilegeEscalation: false, capabilities.drop [ALL], seccompProfile RuntimeDefault",
+        "ja": "runAsNonRoot、allowPrivilegeEscalation: false、capabilities.drop [ALL]、seccompProfile RuntimeDefault を"
+              "設定してください",
+    },
+    "check.PGO-READONLY-ROOTFS.title": {
+        "en": "container root filesystem is writable",
+        "ja": "コンテナのルートファイルシステムが書き込み可能",
+    },
+    "check.PGO-READONLY-ROOTFS.hint": {
+        "en": "set securityContext.readOnlyRootFilesystem: true and mount an emptyDir for scratch space",
+        "ja": "securityContext.readOnlyRootFilesystem: true を設定し、一時領域には emptyDir をマウントしてください",
+    },
+    "check.PGO-RESOURCES.title": {
+        "en": "container without CPU/memory requests or memory limit",
+        "ja": "CPU/メモリの requests またはメモリの limit がないコンテナ",
+    },
+    "check.PGO-RESOURCES.hint": {
+        "en": "set resources.requests.cpu, resources.requests.memory and resources.limits.memory",
+        "ja": "resources.requests.cpu、resources.requests.memory、resources.limits.memory を設定してください",
+    },
+    "check.PGO-PROBES.title": {
+        "en": "long-running container without liveness or readiness probe",
+        "ja": "liveness または readiness プローブのない常駐コンテナ",
+    },
+    "check.PGO-PROBES.hint": {
+        "en": "add livenessProbe and readinessProbe (and startupProbe for slow starts)",
+        "ja": "livenessProbe と readinessProbe を追加してください（起動が遅い場合は startupProbe も）",
+    },
+    "check.PGO-IMAGE-TAG.title": {
+        "en": "image is untagged or uses 'latest'",
+        "ja": "イメージにタグがない、または 'latest' を使っている",
+    },
+    "check.PGO-IMAGE-TAG.hint": {
+        "en": "pin a version tag or digest (kustomize images: newTag / digest)",
+        "ja": "バージョンタグまたはダイジェストで固定してください（kustomize の images: newTag / digest）",
+    },
+    "check.PGO-NETPOL-DEFAULT-DENY.title": {
+        "en": "namespace without a default-deny NetworkPolicy",
+        "ja": "default-deny の NetworkPolicy がない Namespace",
+    },
+    "check.PGO-NETPOL-DEFAULT-DENY.hint": {
+        "en": "add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress] and no rules",
+        "ja": "podSelector: {} と policyTypes [Ingress, Egress] を指定し、ルールを持たない NetworkPolicy を"
+              "追加してください",
+    },
+    "check.PGO-PDB.title": {
+        "en": "multi-replica workload without a PodDisruptionBudget",
+        "ja": "PodDisruptionBudget のない複数レプリカのワークロード",
+    },
+    "check.PGO-PDB.hint": {
+        "en": "add a PodDisruptionBudget whose selector matches the pod labels",
+        "ja": "Pod のラベルに一致する selector を持つ PodDisruptionBudget を追加してください",
+    },
+    "check.PGO-HPA-BOUNDS.title": {
+        "en": "HorizontalPodAutoscaler bounds are not sane",
+        "ja": "HorizontalPodAutoscaler のレプリカ数の範囲が不適切",
+    },
+    "check.PGO-HPA-BOUNDS.hint": {
+        "en": "keep 1 <= minReplicas <= maxReplicas <= 100",
+        "ja": "1 <= minReplicas <= maxReplicas <= 100 を満たすようにしてください",
+    },
+    "check.PGO-PROJECT-WILDCARD.title": {
+        "en": "AppProject allows '*'",
+        "ja": "AppProject が '*' を許可している",
+    },
+    "check.PGO-PROJECT-WILDCARD.hint": {
+        "en": "list the exact source repositories, destinations and cluster-scoped kinds",
+        "ja": "ソースリポジトリ、デプロイ先、クラスタースコープの kind を個別に列挙してください",
+    },
+    "check.PGO-SECRET-PLAINTEXT.title": {
+        "en": "plaintext Secret in the repository",
+        "ja": "リポジトリに平文の Secret がある",
+    },
+    "check.PGO-SECRET-PLAINTEXT.hint": {
+        "en": "use an ExternalSecret or SealedSecret instead of a Secret (or secretGenerator)",
+        "ja": "Secret（または secretGenerator）の代わりに ExternalSecret か SealedSecret を使ってください",
+    },
+    "check.PGO-ROLLOUT-ANALYSIS.title": {
+        "en": "canary/blue-green Rollout without analysis",
+        "ja": "分析のないカナリア/ブルーグリーン Rollout",
+    },
+    "check.PGO-ROLLOUT-ANALYSIS.hint": {
+        "en": "add canary analysis steps or blueGreen pre/postPromotionAnalysis referencing an AnalysisTemplate",
+        "ja": "AnalysisTemplate を参照する canary の analysis ステップ、または blueGreen の pre/postPromotionAnalysis を"
+              "追加してください",
+    },
+    "check.PGO-SERVICE-ALERTS.title": {
+        "en": "service without alert rules",
+        "ja": "アラートルールのないサービス",
+    },
+    "check.PGO-SERVICE-ALERTS.hint": {
+        "en": "add a PrometheusRule whose rules select the service (e.g. service=\"<svc>\")",
+        "ja": "ルールがそのサービスを対象とする PrometheusRule を追加してください（例: service=\"<svc>\"）",
+    },
+    "check.PGO-SERVICE-DASHBOARD.title": {
+        "en": "service without a dashboard",
+        "ja": "ダッシュボードのないサービス",
+    },
+    "check.PGO-SERVICE-DASHBOARD.hint": {
+        "en": "add a Grafana dashboard ConfigMap (label grafana_dashboard) for the service",
+        "ja": "サービス用の Grafana ダッシュボード ConfigMap（ラベル grafana_dashboard）を追加してください",
+    },
+    "check.PGO-SERVICE-MONITOR.title": {
+        "en": "service without a ServiceMonitor or PodMonitor",
+        "ja": "ServiceMonitor も PodMonitor もないサービス",
+    },
+    "check.PGO-SERVICE-MONITOR.hint": {
+        "en": "add a ServiceMonitor selecting the service's metrics port",
+        "ja": "サービスのメトリクスポートを対象とする ServiceMonitor を追加してください",
+    },
+    "check.PGO-BACKUP.title": {
+        "en": "namespace with state not covered by a backup schedule",
+        "ja": "状態を持つのにバックアップスケジュールの対象外の Namespace",
+    },
+    "check.PGO-BACKUP.hint": {
+        "en": "add a Velero Schedule including the namespace (or a CNPG ScheduledBackup for the cluster)",
+        "ja": "その Namespace を含む Velero Schedule（CNPG クラスターなら ScheduledBackup）を追加してください",
+    },
+    # ---- CI pipeline -----------------------------------------------------------------------------------
+    "check.PGO-PIPELINE-DRIFT.title": {
+        "en": "CI files differ from what pipeline.yaml synthesizes",
+        "ja": "CI ファイルが pipeline.yaml から生成される内容と異なる",
+    },
+    "check.PGO-PIPELINE-DRIFT.hint": {
+        "en": "run `parasol-gitops pipeline --target <t>` and commit the result",
+        "ja": "`parasol-gitops pipeline --target <t>` を実行し、結果をコミットしてください",
+    },
+    "check.PGO-PIPELINE-SPEC.title": {
+        "en": "pipeline.yaml is invalid",
+        "ja": "pipeline.yaml が不正",
+    },
+    "check.PGO-PIPELINE-SPEC.hint": {
+        "en": "fix pipeline.yaml as the message says",
+        "ja": "メッセージに従って pipeline.yaml を修正してください",
+    },
+    "check.PGO-PIPELINE-MISSING.title": {
+        "en": "no pipeline.yaml: CI sync not checked",
+        "ja": "pipeline.yaml がない: CI との同期は未確認",
+    },
+    "check.PGO-PIPELINE-MISSING.hint": {
+        "en": "add pipeline.yaml and synthesize CI with `parasol-gitops pipeline`",
+        "ja": "pipeline.yaml を追加し、`parasol-gitops pipeline` で CI を生成してください",
+    },
+}
