@@ -123,7 +123,7 @@ def main() -> None:
     skip = set(filter(None, args.skip.split(",")))
     kubectl = shutil.which("kustomize") or shutil.which("kubectl")
     kcmd = [kubectl] if kubectl and kubectl.endswith("kustomize") else [kubectl or "kubectl", "kustomize"]
-    rows: list[tuple[str, str, float, float, float, float, str]] = []
+    rows: list[tuple[str, str, float, float, float, float | None, str]] = []
     cli = [PY, "-m", "parasol_gitops"]
     work = Path(tempfile.mkdtemp(prefix="pgo-bench-"))
     try:
@@ -154,7 +154,9 @@ def main() -> None:
                         "data=yaml.safe_load(open(sys.argv[3])), defaults=True, quiet=True)")
                         , str(ftpl), str(fdest), str(data_file)]
                     floor = timed(floor_cmd, runs=args.runs, prepare=lambda p=fdest: fresh(p))
-                    rows.append(("`new`", str(n), new.seconds, floor.seconds, new.peak_mb, 1.3,
+                    # the issue sets this target at 300 services; below, Copier's and Jinja's fixed costs
+                    # (import, compiling ~180 real templates against trivial ones) are most of the time
+                    rows.append(("`new`", str(n), new.seconds, floor.seconds, new.peak_mb, 1.3 if n >= 300 else None,
                                  f"bare Copier, {per}×{n}+{shared} files"))
             if "pipeline" not in skip:
                 spec = repo / "pipeline.yaml"
@@ -188,7 +190,7 @@ def main() -> None:
     print(table)
 
 
-def render(rows: list[tuple[str, str, float, float, float, float, str]]) -> str:
+def render(rows: list[tuple[str, str, float, float, float, float | None, str]]) -> str:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     lines = [
         f"Machine: {machine}. Median of the runs; peak memory = maximum RSS from `/usr/bin/time -v`.",
@@ -198,9 +200,10 @@ def render(rows: list[tuple[str, str, float, float, float, float, str]]) -> str:
     ]
     for what, n, mine, floor, mem, target, note in rows:
         ratio = mine / floor if floor else float("inf")
-        ok = "✅" if ratio <= target else "❌"
+        ok = "" if target is None else " ✅" if ratio <= target else " ❌"
+        goal = "— (≤ 1.3 at 300)" if target is None else f"≤ {target}"
         lines.append(
-            f"| {what} | {n} | {mine:.2f} | {floor:.2f} | {ratio:.2f} {ok} | ≤ {target} | {mem:.0f} | {note} |"
+            f"| {what} | {n} | {mine:.2f} | {floor:.2f} | {ratio:.2f}{ok} | {goal} | {mem:.0f} | {note} |"
         )
     return "\n".join(lines) + "\n"
 
