@@ -2,8 +2,9 @@
 
 - The answers are normalised once per run by the computed question ``platform_model`` (``when: false``):
   it must never reach the answers file.
-- ``scaffold._copy_speedups`` caches Copier's compiled path templates and skips its per-file git index sync:
-  a render with it equals a render without it, byte for byte, and Copier is left as it was afterwards.
+- ``scaffold._copy_speedups`` caches Copier's compiled path templates, keeps compiled code in Jinja's bytecode
+  cache across runs and skips its per-file git index sync: a render with it equals a render without it, byte
+  for byte, a warm cache really skips the compiles, and Copier is left as it was afterwards.
 """
 
 from __future__ import annotations
@@ -88,3 +89,45 @@ def test_cached_path_templates_still_expand_yield_tags() -> None:
             seen.append((ctx.yield_name, ctx.yield_iterable))
         assert env.from_string(part) is env.from_string(part)  # cached
     assert seen == [("s", [1, 2]), ("s", [1, 2]), (None, None)]
+
+
+def _compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the templates Jinja compiles from now on ('' for a string template)."""
+    seen: list[str] = []
+    original = jinja2.Environment.compile
+
+    def compile_(self: jinja2.Environment, source: str, name: str | None = None, *args: object, **kwargs: object):
+        seen.append(name or "")
+        return original(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_)
+    return seen
+
+
+def test_a_warm_bytecode_cache_skips_compiles_and_renders_the_same(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    answers = {"project_name": "speed", "services": SERVICES}
+    compiles = _compiles(monkeypatch)
+    scaffold.render(tmp_path / "cold", answers)
+    cold = len(compiles)
+    compiles.clear()
+    scaffold.render(tmp_path / "warm", answers)
+    warm = len(compiles)
+    assert any((tmp_path / "cache/parasol-gitops/jinja").rglob("*.cache"))
+    # every file template and every path part comes from the cache; what is left are Copier's own small
+    # strings (question defaults and conditions), which it compiles outside the template loader
+    assert cold > 100 and warm < cold / 2
+    assert not [name for name in compiles if name]
+    assert _files(tmp_path / "warm") == _files(tmp_path / "cold")
+
+
+def test_an_unusable_cache_folder_only_costs_the_compile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    answers = {"project_name": "speed", "services": SERVICES[3:]}
+    scaffold.render(tmp_path / "out", answers)
+    monkeypatch.setattr(scaffold, "_copy_speedups", contextlib.nullcontext)
+    scaffold.render(tmp_path / "plain", answers)
+    assert _files(tmp_path / "out") == _files(tmp_path / "plain")
