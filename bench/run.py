@@ -126,6 +126,8 @@ def main() -> None:
     rows: list[tuple[str, str, float, float, float, float | None, str]] = []
     cli = [PY, "-m", "parasol_gitops"]
     work = Path(tempfile.mkdtemp(prefix="pgo-bench-"))
+    cache = work / "cache"
+    os.environ["XDG_CACHE_HOME"] = str(cache)  # the children's caches: this run's own, never the user's
     try:
         if "help" not in skip:
             mine = timed([*cli, "--help"], runs=max(args.runs, 5))
@@ -141,8 +143,15 @@ def main() -> None:
                 shutil.rmtree(path, ignore_errors=True)
 
             if "new" not in skip or "validate" not in skip:
-                new = timed([*cli, "new", str(repo), "--data-file", str(data_file), "--defaults"],
-                            runs=args.runs, prepare=fresh)
+                new_cmd = [*cli, "new", str(repo), "--data-file", str(data_file), "--defaults"]
+
+                def cold_start(path: Path = repo) -> None:
+                    fresh(path)
+                    shutil.rmtree(cache / "parasol-gitops", ignore_errors=True)
+
+                # first run on a machine (empty Jinja bytecode cache), then the usual case: the cache is warm
+                cold = timed(new_cmd, runs=args.runs, prepare=cold_start) if "new" not in skip else None
+                new = timed(new_cmd, runs=args.runs, prepare=fresh)
                 names = [s["name"] for s in answers["services"]]
                 per, shared = count_files(repo, names)
                 if "new" not in skip:
@@ -156,7 +165,11 @@ def main() -> None:
                     floor = timed(floor_cmd, runs=args.runs, prepare=lambda p=fdest: fresh(p))
                     # the issue sets this target at 300 services; below, Copier's and Jinja's fixed costs
                     # (import, compiling ~180 real templates against trivial ones) are most of the time
-                    rows.append(("`new`", str(n), new.seconds, floor.seconds, new.peak_mb, 1.3 if n >= 300 else None,
+                    goal = 1.3 if n >= 300 else None
+                    assert cold is not None
+                    rows.append(("`new`, empty cache", str(n), cold.seconds, floor.seconds, cold.peak_mb, goal,
+                                 f"bare Copier, {per}×{n}+{shared} files"))
+                    rows.append(("`new`", str(n), new.seconds, floor.seconds, new.peak_mb, goal,
                                  f"bare Copier, {per}×{n}+{shared} files"))
             if "pipeline" not in skip:
                 spec = repo / "pipeline.yaml"
