@@ -3,7 +3,8 @@
     python bench/run.py [--sizes 10,100,300] [--runs 3] [--out bench/results.md]
 
 Every command runs as a child process under ``/usr/bin/time -v`` so that wall time and peak memory
-(maximum resident set size) come from the same run; each figure is the median of ``--runs`` runs.
+(maximum resident set size) come from the same run; each figure is the median of ``--runs`` rounds, and in
+each round a command and its floor run one after the other, so both see the same machine.
 Floors:
 - new: a bare Copier template writing the same number of files (per service and shared) with trivial content;
 - pipeline: ruamel.yaml dumping the very documents the synthesizer produced (parse once, dump again);
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,24 +41,38 @@ class Sample:
     peak_mb: float
 
 
-def timed(cmd: list[str], *, cwd: Path | None = None, runs: int = 3, prepare=None) -> Sample:
-    """Median wall time and median peak RSS of ``cmd`` over ``runs`` runs (``prepare()`` before each)."""
-    secs: list[float] = []
-    mems: list[float] = []
+def timed_many(jobs: list[tuple[list[str], Callable[[], None] | None]], runs: int = 3) -> list[Sample]:
+    """Median wall time and median peak RSS of each ``(cmd, prepare)`` over ``runs`` rounds.
+
+    The commands take turns (a round runs each once, ``prepare()`` before it), so a figure and its floor see
+    the same machine: this machine's speed drifts by tens of percent within minutes.
+    """
+    secs: list[list[float]] = [[] for _ in jobs]
+    mems: list[list[float]] = [[] for _ in jobs]
     for _ in range(runs):
-        if prepare is not None:
-            prepare()
-        proc = subprocess.run(["/usr/bin/time", "-v", *cmd], cwd=cwd, capture_output=True, text=True)
-        if proc.returncode not in (0, 1):
-            raise SystemExit(f"bench: {' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
-        wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", proc.stderr)
-        rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-        assert wall and rss, proc.stderr[-500:]
-        parts = [float(p) for p in wall.group(1).split(":")]
-        seconds = parts[-1] + 60 * parts[-2] + (3600 * parts[-3] if len(parts) == 3 else 0)
-        secs.append(seconds)
-        mems.append(int(rss.group(1)) / 1024)
-    return Sample(statistics.median(secs), statistics.median(mems))
+        for i, (cmd, prepare) in enumerate(jobs):
+            if prepare is not None:
+                prepare()
+            seconds, peak = _once(cmd)
+            secs[i].append(seconds)
+            mems[i].append(peak)
+    return [Sample(statistics.median(s), statistics.median(m)) for s, m in zip(secs, mems, strict=True)]
+
+
+def timed(cmd: list[str], *, runs: int = 3, prepare: Callable[[], None] | None = None) -> Sample:
+    return timed_many([(cmd, prepare)], runs)[0]
+
+
+def _once(cmd: list[str]) -> tuple[float, float]:
+    proc = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"bench: {' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", proc.stderr)
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    assert wall and rss, proc.stderr[-500:]
+    parts = [float(p) for p in wall.group(1).split(":")]
+    seconds = parts[-1] + 60 * parts[-2] + (3600 * parts[-3] if len(parts) == 3 else 0)
+    return seconds, int(rss.group(1)) / 1024
 
 
 def answers_for(n: int) -> dict:
@@ -130,8 +146,8 @@ def main() -> None:
     os.environ["XDG_CACHE_HOME"] = str(cache)  # the children's caches: this run's own, never the user's
     try:
         if "help" not in skip:
-            mine = timed([*cli, "--help"], runs=max(args.runs, 5))
-            floor = timed([PY, "-c", "import click"], runs=max(args.runs, 5))
+            mine, floor = timed_many([([*cli, "--help"], None), ([PY, "-c", "import click"], None)],
+                                     runs=max(args.runs, 5))
             rows.append(("`--help` start-up", "-", mine.seconds, floor.seconds, mine.peak_mb, 1.5, "import click"))
         for n in sizes:
             answers = answers_for(n)
@@ -142,58 +158,55 @@ def main() -> None:
             def fresh(path: Path = repo) -> None:
                 shutil.rmtree(path, ignore_errors=True)
 
-            if "new" not in skip or "validate" not in skip:
-                new_cmd = [*cli, "new", str(repo), "--data-file", str(data_file), "--defaults"]
+            new_cmd = [*cli, "new", str(repo), "--data-file", str(data_file), "--defaults"]
+            fresh()
+            _once(new_cmd)  # the repository the other rows use, and the file counts of the floor template
+            if "new" not in skip:
+                names = [s["name"] for s in answers["services"]]
+                per, shared = count_files(repo, names)
+                ftpl = work / f"floor-tpl-{n}"
+                floor_template(ftpl, per, max(shared, 0))
+                fdest = work / f"floor-{n}"
+                floor_cmd = [PY, "-c", (
+                    "import sys, yaml, copier; copier.run_copy(sys.argv[1], sys.argv[2], "
+                    "data=yaml.safe_load(open(sys.argv[3])), defaults=True, quiet=True)")
+                    , str(ftpl), str(fdest), str(data_file)]
 
                 def cold_start(path: Path = repo) -> None:
                     fresh(path)
                     shutil.rmtree(cache / "parasol-gitops", ignore_errors=True)
 
-                # first run on a machine (empty Jinja bytecode cache), then the usual case: the cache is warm
-                cold = timed(new_cmd, runs=args.runs, prepare=cold_start) if "new" not in skip else None
-                new = timed(new_cmd, runs=args.runs, prepare=fresh)
-                names = [s["name"] for s in answers["services"]]
-                per, shared = count_files(repo, names)
-                if "new" not in skip:
-                    ftpl = work / f"floor-tpl-{n}"
-                    floor_template(ftpl, per, max(shared, 0))
-                    fdest = work / f"floor-{n}"
-                    floor_cmd = [PY, "-c", (
-                        "import sys, yaml, copier; copier.run_copy(sys.argv[1], sys.argv[2], "
-                        "data=yaml.safe_load(open(sys.argv[3])), defaults=True, quiet=True)")
-                        , str(ftpl), str(fdest), str(data_file)]
-                    floor = timed(floor_cmd, runs=args.runs, prepare=lambda p=fdest: fresh(p))
-                    # the issue sets this target at 300 services; below, Copier's and Jinja's fixed costs
-                    # (import, compiling ~180 real templates against trivial ones) are most of the time
-                    goal = 1.3 if n >= 300 else None
-                    assert cold is not None
-                    rows.append(("`new`, empty cache", str(n), cold.seconds, floor.seconds, cold.peak_mb, goal,
-                                 f"bare Copier, {per}×{n}+{shared} files"))
-                    rows.append(("`new`", str(n), new.seconds, floor.seconds, new.peak_mb, goal,
-                                 f"bare Copier, {per}×{n}+{shared} files"))
+                # a first run on a machine (empty Jinja bytecode cache) and the usual case (warm cache)
+                cold, new, floor = timed_many([(new_cmd, cold_start), (new_cmd, fresh),
+                                               (floor_cmd, lambda p=fdest: fresh(p))], runs=args.runs)
+                # the issue sets this target at 300 services; below, Copier's and Jinja's fixed costs
+                # (import, compiling ~180 real templates against trivial ones) are most of the time
+                goal = 1.3 if n >= 300 else None
+                note = f"bare Copier, {per}×{n}+{shared} files"
+                rows.append(("`new`, empty cache", str(n), cold.seconds, floor.seconds, cold.peak_mb, goal, note))
+                rows.append(("`new`", str(n), new.seconds, floor.seconds, new.peak_mb, goal, note))
             if "pipeline" not in skip:
                 spec = repo / "pipeline.yaml"
                 for target in ("github", "gitlab"):
                     out = work / f"pipe-{n}-{target}"
-                    mine = timed([*cli, "pipeline", "--target", target, "--spec", str(spec), "--out", str(out)],
-                                 runs=args.runs, prepare=lambda p=out: fresh(p))
+                    pipe_cmd = [*cli, "pipeline", "--target", target, "--spec", str(spec), "--out", str(out)]
+                    _once(pipe_cmd)
                     files = [str(p) for p in sorted(out.rglob("*.yml"))]
                     floor_cmd = [PY, "-c", (
                         "import sys, io\nfrom ruamel.yaml import YAML\ny = YAML()\n"
                         "for f in sys.argv[1:]:\n    d = y.load(open(f))\n    y.dump(d, io.StringIO())\n"), *files]
-                    floor = timed(floor_cmd, runs=args.runs)
+                    mine, floor = timed_many([(pipe_cmd, lambda p=out: fresh(p)), (floor_cmd, None)], runs=args.runs)
                     rows.append((f"`pipeline --target {target}`", str(n), mine.seconds, floor.seconds,
                                  mine.peak_mb, 3.0, "ruamel load+dump of the same files"))
             if "validate" not in skip:
                 schemas = SHARED / "schemas" / "crds"
-                mine = timed([*cli, "validate", str(repo), "--schema-location", str(schemas), "--format", "json"],
-                             runs=args.runs)
+                check_cmd = [*cli, "validate", str(repo), "--schema-location", str(schemas), "--format", "json"]
                 loop = [PY, "-c", (
                     "import json, subprocess, sys\n"
                     "for d in sys.argv[2:]:\n"
                     "    subprocess.run(json.loads(sys.argv[1]) + [d], check=True, capture_output=True)\n"),
                     json.dumps(kcmd), *[str(p) for p in overlays(repo)]]
-                floor = timed(loop, runs=args.runs)
+                mine, floor = timed_many([(check_cmd, None), (loop, None)], runs=args.runs)
                 rows.append(("`validate`", str(n), mine.seconds, floor.seconds, mine.peak_mb, 0.6,
                              f"`kubectl kustomize` × {len(overlays(repo))} overlays, sequential"))
     finally:
