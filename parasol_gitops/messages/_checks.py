@@ -263,4 +263,77 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "add pipeline.yaml and synthesize CI with `parasol-gitops pipeline`",
         "ja": "pipeline.yaml を追加し、`parasol-gitops pipeline` で CI を生成してください",
     },
+    # ---- per-finding messages (fixed sentences; the English is the JSON ``message``) ---------------------------
+    "check.PGO-APP-ROOT.msg": {
+        "en": "no Application's source folder holds Applications",
+        "ja": "Application を置いたフォルダーをソースとする Application がない",
+    },
+    "check.PGO-APP-PATH.msg": {
+        "en": "{app}: path '{path}' not found",
+        "ja": "{app}: パス '{path}' が見つからない",
+    },
+    "check.PGO-APP-PROJECT.msg": {
+        "en": "{app}: project '{project}' is not defined here",
+        "ja": "{app}: プロジェクト '{project}' がこのリポジトリで定義されていない",
+    },
+    "check.PGO-APP-SOURCE-REPO.msg": {
+        "en": "{app}: {url} not in AppProject {project} sourceRepos",
+        "ja": "{app}: {url} が AppProject {project} の sourceRepos にない",
+    },
+    "check.PGO-APP-DESTINATION.msg": {
+        "en": "{app}: {server} namespace '{ns}' not allowed by AppProject {project}",
+        "ja": "{app}: {server} の Namespace '{ns}' を AppProject {project} が許可していない",
+    },
+    "check.PGO-APP-ORPHAN.msg": {
+        "en": "service '{svc}' is deployed by no Application",
+        "ja": "サービス '{svc}' をデプロイする Application がない",
+    },
+    "check.PGO-APP-ENV-MISSING.msg": {
+        "en": "service '{svc}' is not deployed to environment '{env}'",
+        "ja": "サービス '{svc}' が環境 '{env}' にデプロイされていない",
+    },
+    "check.PGO-READONLY-ROOTFS.msg": {
+        "en": "containers: {containers}",
+        "ja": "コンテナ: {containers}",
+    },
+    "check.PGO-PROJECT-WILDCARD.msg": {
+        "en": "'*' in {fields}",
+        "ja": "{fields} に '*' がある",
+    },
+    "check.PGO-SECRET-PLAINTEXT.msg": {
+        "en": "Secret carries data in git",
+        "ja": "Secret のデータが git に含まれている",
+    },
+    "check.PGO-NETPOL-DEFAULT-DENY.msg": {
+        "en": "namespace '{ns}' runs workloads without a default-deny NetworkPolicy",
+        "ja": "Namespace '{ns}' でワークロードが動いているが、default-deny の NetworkPolicy がない",
+    },
+    "check.PGO-PDB.msg": {
+        "en": "{replicas} replicas and no PodDisruptionBudget",
+        "ja": "レプリカ数 {replicas} なのに PodDisruptionBudget がない",
+    },
+    "check.PGO-ROLLOUT-ANALYSIS.msg.strategy": {
+        "en": "{strategy} strategy without analysis",
+        "ja": "{strategy} 戦略に分析が設定されていない",
+    },
+    "check.PGO-ROLLOUT-ANALYSIS.msg.template": {
+        "en": "AnalysisTemplate not found: {names}",
+        "ja": "AnalysisTemplate が見つからない: {names}",
+    },
+    "check.PGO-SERVICE-ALERTS.msg": {
+        "en": "no PrometheusRule mentions '{svc}'",
+        "ja": "'{svc}' に言及する PrometheusRule がない",
+    },
+    "check.PGO-SERVICE-DASHBOARD.msg": {
+        "en": "no dashboard mentions '{svc}'",
+        "ja": "'{svc}' に言及するダッシュボードがない",
+    },
+    "check.PGO-SERVICE-MONITOR.msg": {
+        "en": "no ServiceMonitor/PodMonitor selects '{svc}'",
+        "ja": "'{svc}' を対象とする ServiceMonitor/PodMonitor がない",
+    },
+    "check.PGO-BACKUP.msg": {
+        "en": "namespace '{ns}' holds {kinds} and no backup schedule covers it",
+        "ja": "Namespace '{ns}' は {kinds} を持つが、どのバックアップスケジュールの対象にもなっていない",
+    },
 }

@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from .findings import Finding, finding
+from .findings import Finding, finding_t
 from .render import Obj, Renderer
 
 _SERVICE_OVERLAY = re.compile(r"(?:^|/)services/([^/]+)/overlays/([^/]+)$")
@@ -110,8 +110,7 @@ def resolve(root: Path, renderer: Renderer, pool: list[Obj], answers: dict[str, 
                 checked_paths.add(rel)
                 folder = root / rel
                 if not folder.is_dir() or ".." in Path(rel).parts:
-                    graph.findings.append(finding("PGO-APP-PATH", app.where, f"{app.label}: path '{rel}' not found",
-                                                  app.label))
+                    graph.findings.append(finding_t("PGO-APP-PATH", app.where, app.label, app=app.label, path=rel))
                     graph.source_paths[rel] = False
                 elif rel in renderer.kustomizations:
                     to_build.append(rel)
@@ -235,17 +234,16 @@ def _check_projects(graph: AppGraph, pool: list[Obj], own: set[str]) -> None:
     for app in graph.apps:
         proj = projects.get(app.project)
         if proj is None:
-            graph.findings.append(finding("PGO-APP-PROJECT", app.where,
-                                          f"{app.label}: project '{app.project}' is not defined here", app.label))
+            graph.findings.append(finding_t("PGO-APP-PROJECT", app.where, app.label, app=app.label,
+                                            project=app.project))
             continue
         spec = proj.data.get("spec") or {}
         repos = [str(r) for r in spec.get("sourceRepos") or []]
         for src in app.sources:
             url = str(src.get("repoURL", ""))
             if not any(_glob(url, r) for r in repos):
-                graph.findings.append(finding("PGO-APP-SOURCE-REPO", app.where,
-                                              f"{app.label}: {url} not in AppProject {app.project} sourceRepos",
-                                              app.label))
+                graph.findings.append(finding_t("PGO-APP-SOURCE-REPO", app.where, app.label, app=app.label, url=url,
+                                                project=app.project))
         dest = app.destination
         allowed = False
         for d in spec.get("destinations") or []:
@@ -259,10 +257,8 @@ def _check_projects(graph: AppGraph, pool: list[Obj], own: set[str]) -> None:
                 break
         if not allowed:
             where = dest.get("server") or dest.get("name") or "?"
-            graph.findings.append(finding(
-                "PGO-APP-DESTINATION", app.where,
-                f"{app.label}: {where} namespace '{dest.get('namespace', '')}' not allowed by AppProject {app.project}",
-                app.label))
+            graph.findings.append(finding_t("PGO-APP-DESTINATION", app.where, app.label, app=app.label, server=where,
+                                            ns=dest.get("namespace", ""), project=app.project))
 
 
 def _glob(value: str, pattern: str) -> bool:
@@ -286,7 +282,7 @@ def _find_roots(graph: AppGraph, renderer: Renderer, own: set[str]) -> None:
                 graph.roots.append(app.name)
     graph.roots = sorted(set(graph.roots))
     if graph.apps and not graph.roots:
-        graph.findings.append(finding("PGO-APP-ROOT", ".", "no Application's source folder holds Applications"))
+        graph.findings.append(finding_t("PGO-APP-ROOT", "."))
 
 
 def _services(root: Path, graph: AppGraph, renderer: Renderer, answers: dict[str, Any], own: set[str]) -> None:
@@ -331,13 +327,11 @@ def _services(root: Path, graph: AppGraph, renderer: Renderer, answers: dict[str
     for svc in graph.services:
         envs = {env for (s, env) in deployed if s == svc}
         if not envs:
-            graph.findings.append(finding("PGO-APP-ORPHAN", f"services/{svc}",
-                                          f"service '{svc}' is deployed by no Application"))
+            graph.findings.append(finding_t("PGO-APP-ORPHAN", f"services/{svc}", svc=svc))
             continue
         for env in environments:
             if env not in envs:
-                graph.findings.append(finding("PGO-APP-ENV-MISSING", f"services/{svc}",
-                                              f"service '{svc}' is not deployed to environment '{env}'"))
+                graph.findings.append(finding_t("PGO-APP-ENV-MISSING", f"services/{svc}", svc=svc, env=env))
 
 
 def _norm_url(url: str) -> str:

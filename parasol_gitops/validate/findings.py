@@ -6,7 +6,7 @@ one, only add. Severities: ``error`` fails the run (exit 1), ``warning`` and ``i
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ..messages import Lang, t
@@ -80,7 +80,11 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
 
 @dataclass(frozen=True, order=True)
 class Finding:
-    """One problem: ``where`` is a repository-relative path, ``object`` is ``Kind/namespace/name`` or ''."""
+    """One problem: ``where`` is a repository-relative path, ``object`` is ``Kind/namespace/name`` or ''.
+
+    ``message`` is English (JSON is a stable interface). When it is a catalogue sentence, ``key`` and ``params``
+    keep what it was made from, so that the text report can say it in the detected language.
+    """
 
     severity_rank: int
     id: str
@@ -89,10 +93,17 @@ class Finding:
     message: str
     severity: str = field(compare=False)
     hint: str = field(compare=False)
+    key: str = field(default="", compare=False, repr=False)
+    params: tuple[tuple[str, Any], ...] = field(default=(), compare=False, repr=False)
+
+    def text(self, lang: Lang | None = None) -> str:
+        """The message in ``lang`` (default: the detected language); English when it is not in the catalogue."""
+        return t(self.key, lang, **dict(self.params)) if self.key else self.message
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data.pop("severity_rank")
+        for internal in ("severity_rank", "key", "params"):
+            data.pop(internal)
         return data
 
 
@@ -100,3 +111,11 @@ def finding(check_id: str, where: str, message: str, obj: str = "", *, severity:
     check = CHECKS[check_id]
     sev = severity or check.severity
     return Finding(SEVERITIES.index(sev), check_id, where, obj, message, sev, check.hint)
+
+
+def finding_t(check_id: str, where: str, obj: str = "", *, msg: str = "msg", severity: str | None = None,
+              **params: object) -> Finding:
+    """A finding whose message is the catalogue sentence ``check.<ID>.<msg>`` with ``params``."""
+    key = f"check.{check_id}.{msg}"
+    found = finding(check_id, where, t(key, "en", **params), obj, severity=severity)
+    return replace(found, key=key, params=tuple(sorted(params.items())))

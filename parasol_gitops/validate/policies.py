@@ -36,7 +36,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .findings import Finding, finding
+from .findings import Finding, finding, finding_t
 from .render import Obj
 
 POD_TEMPLATE_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "Rollout"}
@@ -82,7 +82,7 @@ def check_all(objects: list[Obj], services: Iterable[str]) -> list[Finding]:
         if obj.kind == "AppProject" and obj.api_version.startswith("argoproj.io/"):
             out.extend(_wildcards(obj))
         if obj.kind == "Secret" and obj.api_version == "v1" and (obj.data.get("data") or obj.data.get("stringData")):
-            out.append(finding("PGO-SECRET-PLAINTEXT", obj.where, "Secret carries data in git", obj.label))
+            out.append(finding_t("PGO-SECRET-PLAINTEXT", obj.where, obj.label))
     out.extend(_default_deny(objects))
     out.extend(_pdb_and_hpa(objects))
     out.extend(_rollout_analysis(objects))
@@ -134,7 +134,7 @@ def _pod_security(obj: Obj, ps: dict[str, Any]) -> list[Finding]:
     if problems:
         out.append(finding("PGO-POD-SECURITY", obj.where, "; ".join(problems), obj.label))
     if ro_missing:
-        out.append(finding("PGO-READONLY-ROOTFS", obj.where, f"containers: {', '.join(ro_missing)}", obj.label))
+        out.append(finding_t("PGO-READONLY-ROOTFS", obj.where, obj.label, containers=", ".join(ro_missing)))
     return out
 
 
@@ -196,7 +196,7 @@ def _wildcards(obj: Obj) -> list[Finding]:
         for key in ("group", "kind"):
             if isinstance(r, dict) and str(r.get(key, "")) == "*":
                 where.append(f"clusterResourceWhitelist[{i}].{key}")
-    return [finding("PGO-PROJECT-WILDCARD", obj.where, f"'*' in {', '.join(where)}", obj.label)] if where else []
+    return [finding_t("PGO-PROJECT-WILDCARD", obj.where, obj.label, fields=", ".join(where))] if where else []
 
 
 # ---- namespaces -------------------------------------------------------------------------------------
@@ -215,8 +215,7 @@ def _default_deny(objects: list[Obj]) -> list[Finding]:
             and not selector.get("matchExpressions")
         if empty_selector and "Ingress" in (spec.get("policyTypes") or []) and not spec.get("ingress"):
             denied.add(o.namespace or "default")
-    return [finding("PGO-NETPOL-DEFAULT-DENY", workload_ns[ns].where,
-                    f"namespace '{ns}' runs workloads without a default-deny NetworkPolicy")
+    return [finding_t("PGO-NETPOL-DEFAULT-DENY", workload_ns[ns].where, ns=ns)
             for ns in sorted(set(workload_ns) - denied)]
 
 
@@ -265,7 +264,7 @@ def _pdb_and_hpa(objects: list[Obj]) -> list[Finding]:
         labels = pod_labels(w)
         if not any(p.namespace == ns and _selects((p.data.get("spec") or {}).get("selector") or {}, labels)
                    for p in pdbs):
-            out.append(finding("PGO-PDB", w.where, f"{replicas} replicas and no PodDisruptionBudget", w.label))
+            out.append(finding_t("PGO-PDB", w.where, w.label, replicas=replicas))
     return out
 
 
@@ -291,8 +290,8 @@ def _rollout_analysis(objects: list[Obj]) -> list[Finding]:
             continue
         blocks = [b for b in blocks if isinstance(b, dict)]
         if not blocks:
-            out.append(finding("PGO-ROLLOUT-ANALYSIS", r.where,
-                               f"{next(iter(strategy))} strategy without analysis", r.label))
+            out.append(finding_t("PGO-ROLLOUT-ANALYSIS", r.where, r.label, msg="msg.strategy",
+                                 strategy=next(iter(strategy))))
             continue
         for b in blocks:
             refs.extend(t for t in b.get("templates") or [] if isinstance(t, dict))
@@ -301,8 +300,8 @@ def _rollout_analysis(objects: list[Obj]) -> list[Finding]:
             (not t.get("clusterScope") and (r.namespace, t.get("templateName")) in templates) or
             (not t.get("clusterScope") and not r.namespace and t.get("templateName") in any_namespace))})
         if missing:
-            out.append(finding("PGO-ROLLOUT-ANALYSIS", r.where,
-                               f"AnalysisTemplate not found: {', '.join(missing)}", r.label))
+            out.append(finding_t("PGO-ROLLOUT-ANALYSIS", r.where, r.label, msg="msg.template",
+                                 names=", ".join(missing)))
     return out
 
 
@@ -339,11 +338,11 @@ def _service_monitoring(objects: list[Obj], services: Iterable[str]) -> list[Fin
     for svc, cov in monitoring_coverage(objects, services).items():
         where = f"services/{svc}"
         if not cov["alerts"]:
-            out.append(finding("PGO-SERVICE-ALERTS", where, f"no PrometheusRule mentions '{svc}'"))
+            out.append(finding_t("PGO-SERVICE-ALERTS", where, svc=svc))
         if not cov["dashboard"]:
-            out.append(finding("PGO-SERVICE-DASHBOARD", where, f"no dashboard mentions '{svc}'"))
+            out.append(finding_t("PGO-SERVICE-DASHBOARD", where, svc=svc))
         if not cov["monitor"]:
-            out.append(finding("PGO-SERVICE-MONITOR", where, f"no ServiceMonitor/PodMonitor selects '{svc}'"))
+            out.append(finding_t("PGO-SERVICE-MONITOR", where, svc=svc))
     return out
 
 
@@ -377,7 +376,5 @@ def backup_covered(objects: list[Obj]) -> dict[str, bool]:
 
 def _backups(objects: list[Obj]) -> list[Finding]:
     state = stateful_namespaces(objects)
-    return [finding("PGO-BACKUP", state[ns][0].where,
-                    f"namespace '{ns}' holds {', '.join(sorted({o.kind for o in state[ns]}))} and no backup "
-                    "schedule covers it")
+    return [finding_t("PGO-BACKUP", state[ns][0].where, ns=ns, kinds=", ".join(sorted({o.kind for o in state[ns]})))
             for ns, ok in sorted(backup_covered(objects).items()) if not ok]

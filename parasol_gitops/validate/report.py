@@ -61,7 +61,7 @@ def as_text(result: Result) -> str:
 
 
 def _table(group: list[Finding]) -> list[str]:
-    rows = [(f.id, f.where, f.object, _clip(f.message)) for f in group]
+    rows = [(f.id, f.where, f.object, _clip(f.text())) for f in group]
     headers = ("ID", "WHERE", "OBJECT", "MESSAGE")
     widths = [min(max(len(r[i]) for r in [headers, *rows]), 48) for i in range(3)]
     out = []
