@@ -7,6 +7,7 @@ exit 0 and no error or warning); each failing fixture breaks one thing and must 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -550,3 +551,13 @@ def test_api_version_removed_from_the_kube_version_is_an_error(repo: Path) -> No
     assert any(f["id"] == "PGO-SCHEMA" and "not served by Kubernetes 1.31.0" in f["message"] for f in data["findings"])
     code, data = validate(repo, "--kube-version", "1.25.0")  # still served there
     assert code == 0, [f for f in data["findings"] if f["severity"] == "error"]
+
+
+def test_a_build_failure_reports_the_same_line_every_run(repo: Path) -> None:
+    broken_build(repo)
+    first, second = validate(repo), validate(repo)
+    assert first == second and first[0] == 1
+    build = [f["message"] for f in first[1]["findings"] if f["id"] == "PGO-BUILD"]
+    # kubectl's klog prefix (time, process id) is dropped; the kustomize error itself stays
+    assert build and all(m.startswith("error: ") or "missing.yaml" in m for m in build)
+    assert not any(re.match(r"[IWEF]\d{4} ", m) for m in build)

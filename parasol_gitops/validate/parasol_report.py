@@ -56,7 +56,7 @@ def write_validation_report(target: ParasolTarget, result: Result) -> Path:
     shown = [f for f in result.findings if f.severity != "info"]
     if shown:
         lines += ["| severity | id | where | message |", "|---|---|---|---|"]
-        lines += [f"| {f.severity} | {f.id} | {f.where} | {f.message.replace('|', '/')} |" for f in shown]
+        lines += [f"| {f.severity} | {f.id} | {f.where} | {f.text().replace('|', '/')} |" for f in shown]
     else:
         lines.append(t("validate.parasol.clean"))
     lines += ["", f"## {t('vms5.next')}", ""]

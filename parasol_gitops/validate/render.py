@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -518,6 +519,11 @@ def _rel(root: Path, p: Path) -> str:
     return rel or "."
 
 
+# kubectl logs its errors through klog: "E1128 16:51:15.936484    3115 run.go:72] error: …". The time and
+# process id would make two runs on the same repository report differently.
+_KLOG_PREFIX = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\] ")
+
+
 def _one_line(text: str) -> str:
-    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    lines = [_KLOG_PREFIX.sub("", ln.strip()) for ln in text.strip().splitlines() if ln.strip()]
     return " | ".join(lines[:3])[:500]
