@@ -386,6 +386,33 @@ def test_plain_directory_apps_and_git_generator_are_followed(repo: Path) -> None
     assert data["graph"]["deployed"]["orders/production"] == ["orders-production"]
 
 
+def test_git_files_and_merge_generators_are_expanded(repo: Path) -> None:
+    """One config file per service and environment (Argo CD's git files generator), merged by service with a
+    list that moves one service to another team; an excluded file deploys nothing."""
+    envs = sorted({p.stem.removeprefix("services-") for p in (repo / "apps").glob("services-*.yaml")})
+    assert len(envs) >= 2
+    for env in envs:
+        for svc in ("orders", "catalog"):
+            write(repo, f"deploy/{env}/{svc}.yaml", {"service": svc, "env": env, "team": "core"})
+        write(repo, f"deploy/{env}/legacy.yaml", {"service": "legacy", "env": env, "team": "core"})
+        files = {"git": {"repoURL": "https://github.com/example/platform-gitops.git", "revision": "main",
+                         "files": [{"path": f"deploy/{env}/*.yaml"},
+                                   {"path": f"deploy/{env}/legacy.yaml", "exclude": True}]}}
+        shop = {"list": {"elements": [{"service": "orders", "team": "shop"}]}}
+        edit_yaml(repo / f"apps/services-{env}.yaml", lambda d, files=files, shop=shop: d[0]["spec"].update(
+            generators=[{"merge": {"mergeKeys": ["service"], "generators": [files, shop]}}],
+            template={**d[0]["spec"]["template"], "metadata": {"name": "{{.team}}-{{.service}}-{{.env}}"}}))
+        edit_yaml(repo / f"apps/services-{env}.yaml", lambda d: d[0]["spec"]["template"]["spec"]["source"].update(
+            path="services/{{.service}}/overlays/{{.env}}"))
+    code, data = validate(repo)
+    deployed = data["graph"]["deployed"]
+    assert code == 0, data["findings"]
+    for env in envs:
+        assert deployed[f"orders/{env}"] == [f"shop-orders-{env}"]  # the list overrode the file's team
+        assert deployed[f"catalog/{env}"] == [f"core-catalog-{env}"]
+    assert not any(key.startswith("legacy/") for key in deployed)
+
+
 def test_no_root_application_is_a_warning(repo: Path) -> None:
     edit_yaml(repo / "bootstrap/kustomization.yaml", lambda d: d[0]["resources"].remove("root.yaml"))
     _code, data = validate(repo)

@@ -1,7 +1,7 @@
 """The Argo CD app-of-apps graph of a repository, resolved from what is on disk.
 
 - Applications come from every rendered object; ApplicationSets are expanded for ``list`` and ``git``
-  (directories) generators and for ``matrix`` generators made of those two.
+  (directories and files) generators and for ``matrix`` and ``merge`` generators made of those.
 - A source is *this repository* when its ``repoURL`` matches ``gitops_repo_url`` in ``.copier-answers.yml`` or a
   git remote of the repository; when neither is known every ``path`` source is taken as local. Sources with
   ``chart`` (a Helm repository) are external and not followed.
@@ -178,7 +178,24 @@ def _generate(generators: list[Any], obj: Obj, graph: AppGraph) -> list[dict[str
             parts = [_generate([g], obj, graph) for g in (gen["matrix"].get("generators") or [])[:2]]
             if len(parts) == 2:
                 out.extend({**a, **b} for a, b in itertools.product(*parts))
+        elif "merge" in gen:
+            out.extend(_merge_params(gen["merge"], obj, graph))
     return out
+
+
+def _merge_params(merge: dict[str, Any], obj: Obj, graph: AppGraph) -> list[dict[str, Any]]:
+    """Argo CD's merge generator: the first generator's parameter sets, each updated by the sets of the later
+    generators that agree with it on every merge key; sets only a later generator has are dropped."""
+    parts = [_generate([g], obj, graph) for g in merge.get("generators") or []]
+    keys = [str(k) for k in merge.get("mergeKeys") or []]
+    if not parts or not keys:
+        return []
+    base = [dict(p) for p in parts[0]]
+    for later in parts[1:]:
+        by_key = {tuple(str(p.get(k)) for k in keys): p for p in later}
+        for params in base:
+            params.update(by_key.get(tuple(str(params.get(k)) for k in keys), {}))
+    return base
 
 
 def _git_params(git: dict[str, Any], graph: AppGraph) -> list[dict[str, Any]]:
@@ -189,14 +206,39 @@ def _git_params(git: dict[str, Any], graph: AppGraph) -> list[dict[str, Any]]:
         pattern = str(d.get("path", ""))
         matches = {p.relative_to(root).as_posix() for p in root.glob(pattern) if p.is_dir()}
         (exclude if d.get("exclude") else include).update(matches)
-    out = []
-    for rel in sorted(include - exclude):
-        parts = rel.split("/")
-        params = {"path": rel, "path.path": rel, "path.basename": parts[-1],
-                  "path.basenameNormalized": re.sub(r"[^a-z0-9-]", "-", parts[-1].lower())}
-        params.update({f"path[{i}]": p for i, p in enumerate(parts)})
-        out.append(params)
+    out = [_path_params(rel) for rel in sorted(include - exclude)]
+    files: set[str] = set()
+    skip: set[str] = set()
+    for f in git.get("files") or []:
+        pattern = str(f.get("path", ""))
+        matches = {p.relative_to(root).as_posix() for p in root.glob(pattern) if p.is_file()}
+        (skip if f.get("exclude") else files).update(matches)
+    for rel in sorted(files - skip):
+        # each matching JSON/YAML file gives one parameter set, or one per element when it holds a list;
+        # a file Argo CD could not read gives none here, so the services it would deploy show as missing
+        try:
+            data = yaml.safe_load((root / rel).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        folder = rel.rsplit("/", 1)[0] if "/" in rel else "."
+        name = rel.rsplit("/", 1)[-1]
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict):
+                out.append({**_flatten(item), **_path_params(folder), "path.filename": name,
+                            "path.filenameNormalized": _normalized(name)})
     return out
+
+
+def _path_params(rel: str) -> dict[str, Any]:
+    parts = rel.split("/")
+    params: dict[str, Any] = {"path": rel, "path.path": rel, "path.basename": parts[-1],
+                              "path.basenameNormalized": _normalized(parts[-1])}
+    params.update({f"path[{i}]": p for i, p in enumerate(parts)})
+    return params
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[^a-z0-9-]", "-", name.lower())
 
 
 def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
