@@ -23,6 +23,7 @@ import fnmatch
 import itertools
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -200,20 +201,8 @@ def _merge_params(merge: dict[str, Any], obj: Obj, graph: AppGraph) -> list[dict
 
 def _git_params(git: dict[str, Any], graph: AppGraph) -> list[dict[str, Any]]:
     root = graph.root
-    include: set[str] = set()
-    exclude: set[str] = set()
-    for d in git.get("directories") or []:
-        pattern = str(d.get("path", ""))
-        matches = {p.relative_to(root).as_posix() for p in root.glob(pattern) if p.is_dir()}
-        (exclude if d.get("exclude") else include).update(matches)
-    out = [_path_params(rel) for rel in sorted(include - exclude)]
-    files: set[str] = set()
-    skip: set[str] = set()
-    for f in git.get("files") or []:
-        pattern = str(f.get("path", ""))
-        matches = {p.relative_to(root).as_posix() for p in root.glob(pattern) if p.is_file()}
-        (skip if f.get("exclude") else files).update(matches)
-    for rel in sorted(files - skip):
+    out = [_path_params(rel) for rel in _matching(root, git.get("directories"), Path.is_dir)]
+    for rel in _matching(root, git.get("files"), Path.is_file):
         # each matching JSON/YAML file gives one parameter set, or one per element when it holds a list;
         # a file Argo CD could not read gives none here, so the services it would deploy show as missing
         try:
@@ -227,6 +216,21 @@ def _git_params(git: dict[str, Any], graph: AppGraph) -> list[dict[str, Any]]:
                 out.append({**_flatten(item), **_path_params(folder), "path.filename": name,
                             "path.filenameNormalized": _normalized(name)})
     return out
+
+
+def _matching(root: Path, entries: Any, kind: Callable[[Path], bool]) -> list[str]:
+    """Repository paths of ``kind`` matched by the entries' ``path`` globs and not by an ``exclude: true`` one."""
+    include: set[str] = set()
+    exclude: set[str] = set()
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or not entry.get("path"):
+            continue
+        try:
+            matches = {p.relative_to(root).as_posix() for p in root.glob(str(entry["path"]).lstrip("/")) if kind(p)}
+        except ValueError:  # a pattern pathlib refuses matches nothing, as in Argo CD
+            continue
+        (exclude if entry.get("exclude") else include).update(matches)
+    return sorted(include - exclude)
 
 
 def _path_params(rel: str) -> dict[str, Any]:
