@@ -588,3 +588,12 @@ def test_a_build_failure_reports_the_same_line_every_run(repo: Path) -> None:
     # kubectl's klog prefix (time, process id) is dropped; the kustomize error itself stays
     assert build and all(m.startswith("error: ") or "missing.yaml" in m for m in build)
     assert not any(re.match(r"[IWEF]\d{4} ", m) for m in build)
+
+
+def test_git_generator_entries_without_a_usable_path_match_nothing(repo: Path) -> None:
+    from parasol_gitops.validate.appgraph import _matching
+
+    entries = [{"path": ""}, {"exclude": True}, "not-a-mapping", {"path": "services/*/overlays/dev"},
+               {"path": "services/catalog/overlays/dev", "exclude": True}]
+    assert _matching(repo, entries, Path.is_dir) == ["services/orders/overlays/dev"]
+    assert _matching(repo, None, Path.is_dir) == []
