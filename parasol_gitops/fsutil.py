@@ -14,6 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def cache_dir(name: str) -> Path:
+    """``$XDG_CACHE_HOME/parasol-gitops/<name>`` (``~/.cache`` without it); not created here."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "parasol-gitops" / name
+
+
 def write_files(root: Path, files: Mapping[str, str | bytes]) -> list[Path]:
     """Write ``files`` (relative POSIX path → content) under ``root`` atomically as a set.
 

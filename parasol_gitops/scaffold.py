@@ -372,6 +372,8 @@ def _bytecode_cache(env: Any) -> Any:
     import jinja2
     from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
+    from .fsutil import cache_dir
+
     class QuietCache(FileSystemBytecodeCache):
         def get_cache_key(self, name: str, filename: str | None = None) -> str:
             # Copier renders from a fresh clone of the template each run: the absolute filename changes,
@@ -395,8 +397,7 @@ def _bytecode_cache(env: Any) -> Any:
     undefined = getattr(env, "undefined", None)
     key = repr((jinja2.__version__, getattr(copier, "__version__", ""), sys.version, type(env).__qualname__,
                 sorted(env.extensions), syntax, getattr(undefined, "__qualname__", repr(undefined))))
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "parasol-gitops" / "jinja"
-    return QuietCache(str(root / hashlib.sha256(key.encode()).hexdigest()[:16]))
+    return QuietCache(str(cache_dir("jinja") / hashlib.sha256(key.encode()).hexdigest()[:16]))
 
 
 @contextmanager

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import threading
 import urllib.error
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..fsutil import cache_dir
 
 _PLACEHOLDER = re.compile(r"\{\{\s*\.(\w+)\s*\}\}")
 
@@ -162,8 +162,8 @@ class CustomSchemas:
         return None
 
     def _fetch(self, url: str) -> Any | None:
-        cache_dir = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "parasol-gitops" / "schemas"
-        cached = cache_dir / (hashlib.sha256(url.encode()).hexdigest() + ".json")
+        folder = cache_dir("schemas")
+        cached = folder / (hashlib.sha256(url.encode()).hexdigest() + ".json")
         found = _read_json(cached)
         if found is not None:
             return found
@@ -183,7 +183,7 @@ class CustomSchemas:
             self.fetch_errors.append(f"{url}: not JSON")
             return None
         try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             cached.write_bytes(raw)
         except OSError:
             pass  # a read-only home only costs a refetch
