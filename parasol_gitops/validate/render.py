@@ -300,13 +300,18 @@ class Renderer:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    def _run_kustomize(self, folder: Path) -> str | None:
+    def _kustomize(self, folder: Path, timeout: int) -> subprocess.CompletedProcess[str] | None:
+        """One kustomize build of ``folder``; None when it ran out of time."""
         try:
-            proc = subprocess.run([*self.command, str(folder)], capture_output=True, text=True, timeout=600,
+            return subprocess.run([*self.command, str(folder)], capture_output=True, text=True, timeout=timeout,
                                   check=False, env=_kustomize_env())
         except subprocess.TimeoutExpired:
             return None
-        return proc.stdout if proc.returncode == 0 else None
+
+    def _run_kustomize(self, folder: Path) -> str | None:
+        """The output of a synthetic build; None on any failure (the caller falls back)."""
+        proc = self._kustomize(folder, 600)
+        return proc.stdout if proc is not None and proc.returncode == 0 else None
 
     # ---- declaring files, on demand ---------------------------------------------------------------
     def attach_sources(self, rels: Iterable[str]) -> bool:
@@ -364,10 +369,8 @@ class Renderer:
         return _rel(self.root, (tmp / path).resolve()) if isinstance(path, str) else ""
 
     def _build_one(self, rel: str) -> tuple[list[Obj], str | None]:
-        try:
-            proc = subprocess.run([*self.command, str(self.root / rel)], capture_output=True, text=True,
-                                  timeout=300, check=False, env=_kustomize_env())
-        except subprocess.TimeoutExpired:
+        proc = self._kustomize(self.root / rel, 300)
+        if proc is None:
             return [], "build timed out after 300 s"
         if proc.returncode != 0:
             return [], _one_line(proc.stderr) or f"exit {proc.returncode}"
