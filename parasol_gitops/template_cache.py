@@ -16,7 +16,6 @@ A repository generated on another machine (or before the cache was cleared) name
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import subprocess
@@ -122,7 +121,7 @@ def record_source(dest: Path, src: str) -> None:
 
     answers = dest / ANSWERS_FILE
     before = answers.read_text(encoding="utf-8")
-    line = f"_src_path: {json.dumps(src)}"
+    line = yamlio.dump({"_src_path": src}).rstrip("\n")  # as Copier writes it, so its rewrite changes nothing
     after, count = re.subn(r"(?m)^_src_path:.*$", lambda _m: line, before, count=1)
     if not count:
         after = before + ("" if before.endswith("\n") else "\n") + line + "\n"
