@@ -231,3 +231,31 @@ def test_update_from_installed_packages_same_version_newer_version_and_another_m
     assert f"_src_path: {holder}\n" in (repo / ".copier-answers.yml").read_text()  # stored absolute
     assert _git(repo, "log", "-1", "--format=%s").strip() == f"Template source: {holder}"
     assert _git(repo, "status", "--porcelain") == ""
+
+
+def test_a_local_template_source_is_recorded_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from parasol_gitops import template_cache
+
+    (tmp_path / "tpl").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert template_cache.absolute_source("tpl") == str(tmp_path / "tpl")
+    assert template_cache.absolute_source("./tpl/../tpl") == str(tmp_path / "tpl")
+    for remote in ("https://github.com/org/parasol-gitops.git", "gh:org/parasol-gitops",
+                   "git@github.com:org/parasol-gitops.git"):
+        assert template_cache.absolute_source(remote) == remote
+
+
+def test_only_a_materialised_template_repository_counts_as_the_cache() -> None:
+    from parasol_gitops import template_cache
+
+    assert template_cache.is_cache_repo("/home/someone/.cache/parasol-gitops/template-repo")
+    for other in ("/work/parasol-gitops", "/srv/templates/template-repo", "https://x/parasol-gitops/template-repo",
+                  None, 3):
+        assert not template_cache.is_cache_repo(other)
+
+
+def test_a_source_checkout_reads_its_own_files_and_version() -> None:
+    assert resources.source_checkout() == ROOT and not resources.is_installed()
+    assert resources.template_root() == ROOT and resources.schema_path() == ROOT / "pipelines" / "schema.json"
+    (declared,) = re.findall(r'(?m)^version = "(.*)"$', (ROOT / "pyproject.toml").read_text())
+    assert resources.version() == declared
