@@ -1,9 +1,10 @@
 """The Helm renderer's own process: ``python -m parasol_gitops.validate.helm_child`` (see ``Renderer.render_charts``).
 
-Reads ``{"chart": DIR, "label": REL, "values_files": [NAME, …]}`` on stdin and writes
-``{"<label>[<values file>]": {"<template path>": "<manifest>", …}, …}`` on stdout: one render per values file
-(merged over ``values.yaml``), or one with ``values.yaml`` alone. A render error is one line on stderr and exit 1.
-The parent runs this with no kubeconfig, no proxy that works, and memory and time limits.
+Reads ``{"charts": [{"chart": DIR, "label": REL, "values_files": [NAME, …]}, …]}`` on stdin and writes
+``{"rendered": {REL: {"<REL>[<values file>]": {"<template path>": "<manifest>", …}}}, "errors": {REL: MESSAGE}}``
+on stdout: each chart rendered once per values file (merged over ``values.yaml``), or once with ``values.yaml``
+alone. The parent runs this with no kubeconfig, no proxy that works, and memory and time limits; a chart that
+crashes the Go renderer takes this process down, and the parent then renders the charts one per process.
 """
 
 from __future__ import annotations
@@ -28,23 +29,29 @@ def _load(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def render(chart: dict[str, Any]) -> dict[str, dict[str, str]]:
+    import helm_python
+
+    folder = Path(chart["chart"])
+    base_values = _load(folder / "values.yaml")
+    loaded = helm_python.Chart.load(str(folder))
+    out: dict[str, dict[str, str]] = {}
+    for vf in chart["values_files"] or [""]:
+        values = _merge(base_values, _load(folder / vf)) if vf else dict(base_values)
+        out[f"{chart['label']}[{vf or 'values.yaml'}]"] = loaded.render(values=values, name=folder.name,
+                                                                         namespace="default")
+    return out
+
+
 def main() -> int:
     job = json.load(sys.stdin)
-    folder = Path(job["chart"])
-    try:
-        import helm_python
-
-        base_values = _load(folder / "values.yaml")
-        loaded = helm_python.Chart.load(str(folder))
-        out: dict[str, dict[str, str]] = {}
-        for vf in job["values_files"] or [""]:
-            values = _merge(base_values, _load(folder / vf)) if vf else dict(base_values)
-            rendered = loaded.render(values=values, name=folder.name, namespace="default")
-            out[f"{job['label']}[{vf or 'values.yaml'}]"] = rendered
-    except Exception as exc:  # helm_python raises its own error family; any of them is a render failure
-        print(str(exc).strip() or type(exc).__name__, file=sys.stderr)
-        return 1
-    json.dump(out, sys.stdout)
+    result: dict[str, dict[str, Any]] = {"rendered": {}, "errors": {}}
+    for chart in job["charts"]:
+        try:
+            result["rendered"][chart["label"]] = render(chart)
+        except Exception as exc:  # helm_python raises its own error family; any of them is a render failure
+            result["errors"][chart["label"]] = " ".join(str(exc).split()) or type(exc).__name__
+    json.dump(result, sys.stdout)
     return 0
 
 

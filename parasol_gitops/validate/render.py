@@ -474,7 +474,7 @@ class Renderer:
         return objs
 
     def load_file(self, f: Path) -> list[Obj]:
-        rel = _rel(self.root, f)
+        rel = _lexical(self.root, f)
         try:
             return _objects(sandbox.read_text(self.root, f), rel)
         except sandbox.Refused as exc:
@@ -497,9 +497,9 @@ class Renderer:
             for name in sorted(filenames):
                 if name.endswith((".yaml", ".yml")) and not name.startswith("."):
                     try:
-                        docs = _objects(sandbox.read_text(self.root, here / name), _rel(self.root, here / name))
+                        docs = _objects(sandbox.read_text(self.root, here / name), _lexical(self.root, here / name))
                     except sandbox.Refused as exc:
-                        self._problem(exc.check, _rel(self.root, here / name), str(exc))
+                        self._problem(exc.check, _lexical(self.root, here / name), str(exc))
                         continue
                     except (OSError, UnicodeDecodeError, yaml.YAMLError):
                         continue  # not a manifest (docs data, drill records …): not ours to judge
@@ -547,23 +547,38 @@ class Renderer:
                               f"{sandbox.MAX_BUILD_BYTES}-byte limit")
                 continue
             todo.append(chart)
+        # one renderer process per batch of charts (its start-up, ~0.3 CPU-s, costs more than a chart); a batch
+        # whose process crashes or runs out of time is rendered again one chart per process, so only the
+        # hostile chart fails
+        size = max(1, -(-len(todo) // max(1, self.workers // 2)))
+        batches = [todo[i:i + size] for i in range(0, len(todo), size)]
         objs: list[Obj] = []
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            for chart, (rendered, error) in zip(todo, pool.map(self._render_chart, todo), strict=True):
-                if error:
-                    self.findings.append(finding("PGO-HELM-RENDER", chart, error))
-                    continue
-                for origin in sorted(rendered):
-                    for path in sorted(rendered[origin]):
-                        if path.endswith((".yaml", ".yml")) and not path.endswith("NOTES.txt"):
-                            objs.extend(_objects(rendered[origin][path], origin))
-                self.rendered_charts.append(chart)
+            for batch, results in zip(batches, pool.map(self._render_batch, batches), strict=True):
+                for chart in batch:
+                    rendered, error = results[chart]
+                    if error:
+                        self.findings.append(finding("PGO-HELM-RENDER", chart, error))
+                        continue
+                    for origin in sorted(rendered):
+                        for path in sorted(rendered[origin]):
+                            if path.endswith((".yaml", ".yml")) and not path.endswith("NOTES.txt"):
+                                objs.extend(_objects(rendered[origin][path], origin))
+                    self.rendered_charts.append(chart)
         return objs
 
-    def _render_chart(self, chart: str) -> tuple[dict[str, dict[str, str]], str]:
-        folder = self.root / chart
-        job = json.dumps({"chart": str(folder), "label": chart,
-                          "values_files": sorted(p.name for p in folder.glob("values-*.yaml"))})
+    def _render_batch(self, charts: list[str]) -> dict[str, tuple[dict[str, dict[str, str]], str]]:
+        results, failure = self._render_child(charts)
+        if not failure:
+            return results
+        if len(charts) == 1:
+            return {charts[0]: ({}, failure)}
+        return {chart: self._render_batch([chart])[chart] for chart in charts}
+
+    def _render_child(self, charts: list[str]) -> tuple[dict[str, tuple[dict[str, dict[str, str]], str]], str]:
+        """Render ``charts`` in one child; ``(results, "")``, or ``({}, why)`` when the child itself failed."""
+        job = json.dumps({"charts": [{"chart": str(self.root / c), "label": c, "values_files": sorted(
+            p.name for p in (self.root / c).glob("values-*.yaml"))} for c in charts]})
         package_parent = str(Path(__file__).resolve().parents[2])
         env = sandbox.offline_env({"PYTHONPATH": os.pathsep.join(
             [package_parent, *filter(None, [os.environ.get("PYTHONPATH")])])})
@@ -571,12 +586,12 @@ class Renderer:
                                  timeout=sandbox.HELM_TIMEOUT, env=env, stdin=job)
         if proc.failure:
             return {}, f"renderer {proc.failure}"
-        if proc.returncode != 0:
-            return {}, _one_line(proc.stderr) or f"renderer exit {proc.returncode}"
         try:
-            return json.loads(proc.stdout), ""
+            data = json.loads(proc.stdout)
         except ValueError:
-            return {}, "renderer output is not JSON"
+            return {}, _one_line(proc.stderr) or f"renderer exit {proc.returncode}"
+        out = {c: (data["rendered"].get(c, {}), _one_line(data["errors"].get(c, ""))) for c in charts}
+        return out, ""
 
 
 def kustomize_command() -> list[str]:
@@ -614,6 +629,14 @@ def _pinned_base(key: str, ref: str) -> bool:
     """
     return key.split("[", 1)[0] in ("resources", "bases", "components") and ref.startswith("https://") \
         and "?ref=" in ref and "\n" not in ref
+
+
+def _lexical(root: Path, p: Path) -> str:
+    """``p`` relative to ``root`` without resolving symlinks: a link leaving the root is named where it lies."""
+    try:
+        return p.relative_to(root).as_posix() or "."
+    except ValueError:
+        return _rel(root, p)
 
 
 def _rel(root: Path, p: Path) -> str:
