@@ -38,7 +38,7 @@ BEFORE: dict[str, tuple[str, str]] = {
         "path resolves outside the repository root: not read",
         "replace the symlink or the ../ path with files inside the repository"),
     "PGO-INPUT-LIMIT": (
-        "input refused: not a regular file, above the size limit, or its build exceeded the time or memory limit",
+        "input refused: not a regular file, or above the size limit",
         "keep manifests as regular files under 8 MiB (32 MiB per build); remove FIFOs and device links"),
     "PGO-HELM-RENDER": (
         "Helm chart does not render",

@@ -41,8 +41,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "シンボリックリンクや ../ のパスを、リポジトリ内のファイルに置き換えてください",
     },
     "check.PGO-INPUT-LIMIT.title": {
-        "en": "input refused: not a regular file, above the size limit, or its build exceeded the time or memory limit",
-        "ja": "入力を拒否: 通常ファイルでない、サイズ上限を超える、またはビルドが時間・メモリの上限を超えた",
+        "en": "input refused: not a regular file, or above the size limit",
+        "ja": "入力を拒否: 通常ファイルでない、またはサイズ上限を超える",
     },
     "check.PGO-INPUT-LIMIT.hint": {
         "en": "keep manifests as regular files under 8 MiB (32 MiB per build); remove FIFOs and device links",

@@ -330,7 +330,8 @@ def stop_children() -> None:
 @contextlib.contextmanager
 def guarded() -> Iterator[None]:
     """SIGINT and SIGTERM kill the children's process groups and remove the temporaries before the run ends
-    (KeyboardInterrupt → exit 130, SIGTERM → exit 143); on the way out every temporary is removed anyway."""
+    (SIGINT → KeyboardInterrupt, which the CLI reports as "aborted", exit 2; SIGTERM → exit 143); on the way out
+    every temporary is removed anyway."""
     installed: dict[int, Any] = {}
 
     def handler(signum: int, _frame: Any) -> None:
