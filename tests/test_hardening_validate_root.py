@@ -134,3 +134,10 @@ def test_loose_manifest_symlink_outside_is_named_where_it_lies(layout: tuple[Pat
     (repo / "notes/passwd.yaml").symlink_to("/etc/passwd")
     found = outside_findings(_finish(repo, tmp_path, snapshot(repo)))
     assert found["notes/passwd.yaml"] == "resolves outside the repository root: not read"
+
+
+def test_pipeline_yaml_symlinked_outside_is_not_read(layout: tuple[Path, Path], tmp_path: Path) -> None:
+    repo, outside = layout
+    (repo / "pipeline.yaml").symlink_to(outside / "secret.txt")
+    found = outside_findings(_finish(repo, tmp_path, snapshot(repo)))
+    assert found["pipeline.yaml"] == "resolves outside the repository root: not read"
