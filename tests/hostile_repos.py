@@ -78,6 +78,19 @@ def big_resource(repo: Path, mb: int = 50) -> tuple[str, str]:
     return "PGO-INPUT-LIMIT", f"{BASE}/kustomization.yaml"
 
 
+def big_build(repo: Path) -> tuple[str, str]:
+    """Five 7 MB resources: each under the per-file limit, together above the limit of one build."""
+    for n in range(5):
+        with (repo / BASE / f"part{n}.yaml").open("w") as f:
+            f.write(f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: part{n}\ndata:\n")
+            line = "  k{:08d}: " + "x" * 100 + "\n"
+            for i in range(7 * 1024 * 1024 // (len(line) - 4)):
+                f.write(line.format(i))
+        _add_resource(repo, BASE, f"part{n}.yaml")
+    overlay = "services/orders/overlays/dev"  # what an Application deploys, when the repository has one
+    return "PGO-INPUT-LIMIT", overlay if (repo / overlay).is_dir() else BASE
+
+
 HOSTILE: dict[str, Callable[[Path], tuple[str, str]]] = {
     "fifo-loose": fifo_loose,
     "fifo-resource": fifo_resource,
@@ -86,4 +99,5 @@ HOSTILE: dict[str, Callable[[Path], tuple[str, str]]] = {
     "helm-range-300000000": helm_range,
     "kustomization-50mb": big_kustomization,
     "resource-50mb": big_resource,
+    "build-35mb-in-5-files": big_build,
 }

@@ -33,6 +33,7 @@ MESSAGES = {
     "helm-range-300000000": "renderer stopped at the 2048 MB memory limit",
     "kustomization-50mb": "bytes, above the 8388608-byte limit: not read",
     "resource-50mb": "bytes, above the 8388608-byte limit: folder not built",
+    "build-35mb-in-5-files": "bytes, above the 33554432-byte limit of one build",
 }
 
 

@@ -223,6 +223,11 @@ class Renderer:
         todo = sorted({r for r in rels if r not in self.built and r not in self.build_errors})
         for rel in todo:
             self._refuse(rel)
+            weight = self._weight(self.closure(rel)) if rel not in self.build_errors else 0
+            if weight > sandbox.MAX_BUILD_BYTES:
+                self.build_errors[rel] = (f"not built: its files hold {weight} bytes, above the "
+                                          f"{sandbox.MAX_BUILD_BYTES}-byte limit of one build")
+                self._problem("PGO-INPUT-LIMIT", rel, self.build_errors[rel])
         todo = [r for r in todo if r not in self.build_errors]
         local = [r for r in todo if not self.needs_network(r)]
         for rel in todo:
