@@ -138,3 +138,21 @@ def test_limits_are_what_the_readme_documents() -> None:
     assert sandbox.MAX_BUILD_BYTES == 32 * 1024 * 1024 and "32 MiB" in readme
     assert sandbox.CHILD_ADDRESS_SPACE == 2 * 1024 ** 3 and "2 GiB" in readme
     assert f"{sandbox.KUSTOMIZE_TIMEOUT} s" in readme and f"{sandbox.HELM_TIMEOUT} s" in readme
+
+
+def test_a_spinning_child_of_a_sigkilled_validate_ends_at_its_cpu_limit(tmp_path: Path) -> None:
+    marker = f"{tmp_path}/spinner"
+    parent = subprocess.Popen([sys.executable, "-c", (
+        "import sys; from parasol_gitops.validate import sandbox; "
+        f"sandbox.run_child([sys.executable, '-c', 'while True: pass', {marker!r}], timeout=2)")],
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.monotonic() + 30
+    while not processes_mentioning(marker):
+        assert time.monotonic() < deadline and parent.poll() is None
+        time.sleep(0.05)
+    parent.kill()  # SIGKILL: no handler runs, nobody enforces the wall-clock limit any more
+    parent.wait()
+    deadline = time.monotonic() + 60  # 3 CPU-seconds, on a shared machine
+    while processes_mentioning(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_mentioning(marker) == []

@@ -269,7 +269,10 @@ def run_child(cmd: list[str], *, timeout: float, memory: int = CHILD_ADDRESS_SPA
     """
     if _stopping.is_set():
         raise KeyboardInterrupt
-    wrapped = ["/bin/sh", "-c", f'ulimit -v {memory // 1024} && exec "$@"', "sh", *cmd]
+    # the CPU-time limit (never reached before the wall-clock one) is the kernel's: it also ends a child whose
+    # parent was SIGKILLed and so can no longer enforce the time limit
+    limits = f"ulimit -v {memory // 1024} && ulimit -t {max(1, int(timeout) + 1)}"
+    wrapped = ["/bin/sh", "-c", f'{limits} && exec "$@"', "sh", *cmd]
     proc = subprocess.Popen(wrapped, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
                             env=env if env is not None else offline_env(), start_new_session=True)
@@ -289,7 +292,7 @@ def run_child(cmd: list[str], *, timeout: float, memory: int = CHILD_ADDRESS_SPA
     failure = ""
     if proc.returncode < 0 or proc.returncode >= 128:
         sig = -proc.returncode if proc.returncode < 0 else proc.returncode - 128
-        failure = f"crashed (signal {sig})"
+        failure = f"stopped at the {timeout:g} s CPU-time limit" if sig == signal.SIGXCPU else f"crashed (signal {sig})"
     if "out of memory" in err or "MemoryError" in err or "cannot allocate memory" in err.lower():
         failure = f"stopped at the {memory // (1024 * 1024)} MB memory limit"
     if _stopping.is_set():
