@@ -141,3 +141,13 @@ def test_pipeline_yaml_symlinked_outside_is_not_read(layout: tuple[Path, Path], 
     (repo / "pipeline.yaml").symlink_to(outside / "secret.txt")
     found = outside_findings(_finish(repo, tmp_path, snapshot(repo)))
     assert found["pipeline.yaml"] == "resolves outside the repository root: not read"
+
+
+def test_chart_folder_symlinked_inside_the_root_is_walked_too(layout: tuple[Path, Path], tmp_path: Path) -> None:
+    repo, _ = layout
+    chart = _chart(repo, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: probe\n")
+    (repo / "shared-files").mkdir()
+    (repo / "shared-files/passwd").symlink_to("/etc/passwd")
+    (chart / "files").symlink_to(repo / "shared-files", target_is_directory=True)  # inside, but holds a way out
+    found = outside_findings(_finish(repo, tmp_path, snapshot(repo)))
+    assert found["charts/probe"].startswith("chart not rendered: charts/probe/files/passwd")

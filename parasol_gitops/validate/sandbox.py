@@ -145,7 +145,14 @@ def escapes(root: Path, folder: Path) -> list[str]:
     """Repository paths below ``folder`` that are symlinks leaving ``root``, or that are not regular files or
     folders (FIFOs, sockets, devices). What a tool that walks ``folder`` (Helm's loader) would open."""
     bad: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+    seen: set[str] = set()
+    # Helm's loader follows symlinked folders, so the walk does too (inside the root only; each real folder once)
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen or not inside(root, Path(dirpath)):
+            dirnames[:] = []
+            continue
+        seen.add(real)
         for name in sorted([*dirnames, *filenames]):
             p = Path(dirpath) / name
             try:
@@ -160,7 +167,7 @@ def escapes(root: Path, folder: Path) -> list[str]:
                     st = p.stat()
             if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
                 bad.append(_rel(root, p))
-        dirnames.sort()
+        dirnames[:] = sorted(d for d in dirnames if _rel(root, Path(dirpath) / d) not in bad)
     return sorted(bad)
 
 
