@@ -54,7 +54,7 @@ def load_data_file(path: Path) -> dict[str, Any]:
     """Answers from a YAML file (a mapping of question name → answer) as plain data."""
     from . import yamlio
 
-    data = yamlio.load_file(path)
+    data = yamlio.load_data_file(path)
     if data is None:
         return {}
     if not isinstance(data, Mapping):
@@ -72,7 +72,7 @@ def copy(
     data_file: Path | None = None,
 ) -> list[str]:
     """Render the template into the new folder ``dest``; returns the written files (sorted, POSIX, relative)."""
-    from .fsutil import os_errors, owned_tempdir_for_process, sweep_stale
+    from .fsutil import checkpoint, os_errors, owned_tempdir_for_process, sweep_stale
     from .staging import interruptible
 
     dest = Path(dest)
@@ -82,6 +82,7 @@ def copy(
     with interruptible(), os_errors(dest), owned_tempdir_for_process(), _staging(dest) as staging:
         _render_into(staging, answers, src=src, vcs_ref=vcs_ref, defaults=defaults, shown=dest)
         files = _list_files(staging)
+        checkpoint("new-rendered")
         _move_in(staging, dest)
     return files
 
@@ -219,7 +220,7 @@ def _check_spec(root: Path, *, shown: Path | None = None) -> None:
     from . import yamlio
     from .spec import PlatformSpec
 
-    answers = yamlio.load_file(root / ANSWERS_FILE, display=_shown(shown, ANSWERS_FILE))
+    answers = yamlio.load_data_file(root / ANSWERS_FILE, display=_shown(shown, ANSWERS_FILE))
     PlatformSpec.from_answers(_plain(answers or {}), source=_shown(shown, ANSWERS_FILE))
 
 
@@ -232,7 +233,7 @@ def _write_ci(root: Path, *, prune_other_targets: bool, shown: Path | None = Non
     from .fsutil import write_files
     from .pipeline import TARGETS, files_for_target, load_spec, synthesize
 
-    answers = yamlio.load_file(root / ANSWERS_FILE, display=_shown(shown, ANSWERS_FILE)) or {}
+    answers = yamlio.load_data_file(root / ANSWERS_FILE, display=_shown(shown, ANSWERS_FILE)) or {}
     target = str(answers.get("ci_target", "github"))
     targets = list(TARGETS) if target == "both" else [target]
     spec = load_spec(spec_path, display=_shown(shown, PIPELINE_FILE))

@@ -99,12 +99,12 @@ def _json_path(parts: Any) -> str:
 
 def load_spec(path: Path, *, display: str | None = None) -> dict[str, Any]:
     """Parse, schema-check and semantically check the pipeline spec at ``path``."""
-    from ..yamlio import load_file
+    from ..yamlio import load_data_file
 
     shown = display or str(path)
     if path.is_dir():
         raise SpecError(shown, "", "is a folder, not a pipeline spec file")
-    data = load_file(path, display=shown)
+    data = load_data_file(path, display=shown)
     return validate_spec(data, source=shown)
 
 
