@@ -455,9 +455,11 @@ def _copier_errors(hints: Mapping[str, str] | None = None) -> Iterator[None]:
             yield
         except CopierAnswersInterrupt:
             raise InputError(messages.t("template.scaffold.interrupted")) from None
-        except (jinja2.exceptions.SecurityError, jinja2.exceptions.TemplateNotFound) as exc:
-            # an untrusted template including "/etc/x" or "../x": refused by Copier's sandbox and loader
+        except jinja2.exceptions.TemplateNotFound as exc:
+            # an untrusted template including "/etc/x" or "../x": Copier's loader only serves the template's files
             raise InputError(messages.t("template.unsafe_path", problem=_one_line(str(exc)))) from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise InputError(messages.t("template.sandbox", problem=_one_line(str(exc)))) from None
         except jinja2.exceptions.TemplateError as exc:
             # UndefinedError and friends: an answer the template cannot render (a service named "123")
             problem = f"{type(exc).__name__}: {_one_line(str(exc))}"

@@ -57,6 +57,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the template refers to a file outside itself: {problem}",
         "ja": "テンプレートがテンプレート外のファイルを参照しています: {problem}",
     },
+    "template.sandbox": {
+        "en": "the template did something its sandbox forbids: {problem}",
+        "ja": "テンプレートがサンドボックスで禁止された操作をしました: {problem}",
+    },
     "pipeline.example_name": {
         "en": "'{name}' is not the name of a bundled example (choose one of: {examples})",
         "ja": "'{name}' は同梱サンプルの名前ではありません（次から選んでください: {examples}）",
