@@ -59,6 +59,7 @@ def write_files(root: Path, files: Mapping[str, str | bytes]) -> list[Path]:
 
 def _write_files(root: Path, files: Mapping[str, str | bytes]) -> list[Path]:
     root.mkdir(parents=True, exist_ok=True)
+    sweep_stale(root)  # a staging folder of an earlier run that was killed
     staging = Path(tempfile.mkdtemp(prefix=owned_prefix("parasol-gitops", "stage"), dir=root))
     written: list[Path] = []
     try:
