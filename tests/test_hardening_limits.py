@@ -101,3 +101,16 @@ def test_data_loader_reads_yaml_1_2_like_ruamel() -> None:
     assert data["a"] == "yes" and data["d"] == 10 and data["e"] == 15 and data["j"] == "1:20"
     with pytest.raises(SpecError, match="t: malformed YAML at line 2: duplicate key 'a'"):
         yamlio.load_data_text("a: 1\na: 2\n", display="t")
+
+
+def test_hostile_parasol_yaml_is_refused_by_platform(hostile: dict[str, Path], tmp_path: Path) -> None:
+    from parasol_builders import make_project
+
+    root = make_project(tmp_path / "shop")
+    bomb = hostile["billion-laughs"].read_text() + "project:\n  name: shop\n"
+    (root / "parasol.yaml").write_text(bomb, encoding="utf-8")
+    result = run_cli("platform", "--plan", cwd=root)
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert CASES["billion-laughs"][1] in result.stderr
+    assert (root / "parasol.yaml").read_text(encoding="utf-8") == bomb
