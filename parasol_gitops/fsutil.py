@@ -170,13 +170,31 @@ def owned_tempdir_for_process() -> Iterator[Path]:
 # --- locked read-modify-write ---------------------------------------------------------------------------------
 
 
+_HELD: dict[str, int] = {}  # folders this process holds a lock on → nesting depth
+
+
 @contextmanager
-def folder_lock(folder: Path) -> Iterator[None]:
-    """An exclusive ``flock`` on ``folder`` (blocking) for the duration."""
+def folder_lock(folder: Path, *, wait: bool = True) -> Iterator[None]:
+    """An exclusive ``flock`` on ``folder`` for the duration; ``wait=False`` raises :class:`BlockingIOError` when
+    another process holds it. Re-entrant within this process: ``flock`` on a second descriptor of the same folder
+    would wait for the first one forever (``platform`` holds its run lock while editing ``parasol.yaml``, which may
+    live in the same folder)."""
+    key = os.path.realpath(folder)
+    if key in _HELD:
+        _HELD[key] += 1
+        try:
+            yield
+        finally:
+            _HELD[key] -= 1
+        return
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _HELD[key] = 1
+        try:
+            yield
+        finally:
+            del _HELD[key]
     finally:
         os.close(fd)  # closing releases the lock
 

@@ -284,3 +284,37 @@ def test_killed_platform_is_reported_and_finished_by_the_next_run(tmp_path: Path
     assert "the last phase-7 run (started " in err and "was interrupted" in err
     assert "status: completed" in (root / "parasol.yaml").read_text()
     assert not [p.name for p in (root / "outputs").iterdir() if p.name.startswith(".")]
+
+
+def test_a_second_platform_run_at_once_is_refused_and_the_lock_nests(tmp_path: Path) -> None:
+    """The run lock is per process: a second process is refused; within the run, editing parasol.yaml in the
+    same folder (outputs configured as the project root) does not wait for the run's own lock."""
+    from parasol_gitops.errors import InputError
+    from parasol_gitops.fsutil import folder_lock, locked_update
+    from parasol_gitops.parasol import progress
+    from parasol_gitops.parasol.project import load
+
+    root = make_project(tmp_path / "shop")
+    project = load(root / "parasol.yaml")
+    project.output_dir = root
+    with progress.run_lock(project):
+        assert locked_update(root / "parasol.yaml", lambda old: (old or b"") + b"# edited\n")
+        other = subprocess.run(
+            [sys.executable, "-c", "import sys; from pathlib import Path; from parasol_gitops.fsutil import "
+             "folder_lock\ntry:\n    with folder_lock(Path(sys.argv[1]), wait=False): pass\nexcept "
+             "BlockingIOError:\n    sys.exit(7)", str(root)], env=child_env(tmp_path), check=False)
+        assert other.returncode == 7
+    with folder_lock(root, wait=False):  # released
+        pass
+    with pytest.raises(InputError, match="another parasol-gitops platform run"):
+        holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; from "
+                                   "parasol_gitops.fsutil import folder_lock\nwith folder_lock(Path(sys.argv[1])):"
+                                   "\n    print('held', flush=True); time.sleep(30)", str(root)],
+                                  env=child_env(tmp_path), stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+            with progress.run_lock(project):
+                pass
+        finally:
+            holder.kill()
+            holder.communicate()

@@ -104,7 +104,8 @@ def _run(ctx: click.Context, *, part: str | None, plan: bool) -> None:
 
     dest = gen.platform_dir(project)
     if part is not None:
-        written = gen.regenerate_part(dest, spec, part, src=opts["src"], vcs_ref=opts["vcs_ref"])
+        with progress.run_lock(project), interruptible():
+            written = gen.regenerate_part(dest, spec, part, src=opts["src"], vcs_ref=opts["vcs_ref"])
         click.echo(t("parasol.partial.written", part=part, files=", ".join(written) or "-"))
         return
 

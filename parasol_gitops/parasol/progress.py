@@ -16,7 +16,7 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -233,17 +233,13 @@ def interrupted_run(project: ParasolProject) -> str | None:
 def run_lock(project: ParasolProject) -> Iterator[None]:
     """Exclusive, non-blocking lock of the project's output folder for one ``platform`` run: a second run at the
     same time is refused (exit 2) instead of interleaving with the first."""
-    import fcntl
-
+    from ..fsutil import folder_lock
     from ..messages import t
 
     folder = project.output_dir
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
+    with ExitStack() as stack:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            stack.enter_context(folder_lock(folder, wait=False))
         except BlockingIOError:
             raise InputError(t("run.platform_busy", path=str(folder))) from None
         yield
-    finally:
-        os.close(fd)
