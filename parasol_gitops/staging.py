@@ -104,8 +104,9 @@ def update_lock(repo: Repo) -> Iterator[list[str]]:
         restored = recover(repo)
         if restored is not None:
             notes.append(t("update.rolled_back", path=str(repo.top), count=restored))
-        if sweep_stale(repo.work):
-            notes.append(t("run.interrupted_tmp", count=1))
+        removed = sweep_stale(repo.work)
+        if removed:
+            notes.append(t("run.interrupted_tmp", count=len(removed)))
         yield notes
     finally:
         os.close(fd)
@@ -138,7 +139,8 @@ def _changed(clone: Path, rel: str) -> list[str]:
                "--no-renames", "--", rel or ".")
     paths: set[str] = set()
     for entry in out.split("\0"):
-        if len(entry) > 3:
+        # an ignored folder is listed as "dir/": only files Copier wrote are moved, never a whole folder
+        if len(entry) > 3 and not entry.endswith("/"):
             paths.add(entry[3:])
     return sorted(paths)
 

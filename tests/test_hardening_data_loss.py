@@ -318,3 +318,74 @@ def test_a_second_platform_run_at_once_is_refused_and_the_lock_nests(tmp_path: P
         finally:
             holder.kill()
             holder.communicate()
+
+
+def _small_repo(root: Path) -> Path:
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "a.txt").write_text("a v1\n")
+    (root / "b.txt").write_text("b v1\n")
+    (root / "keep").mkdir()
+    (root / "keep" / "k.txt").write_text("k\n")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "v1")
+    return root
+
+
+def _edit(work: Path) -> list[str]:
+    (work / "a.txt").write_text("a v2\n")
+    (work / "b.txt").unlink()
+    (work / "new" / "deep").mkdir(parents=True)
+    (work / "new" / "deep" / "c.txt").write_text("c\n")
+    return []
+
+
+@pytest.mark.parametrize("point", ["update-moving", "update-moved"])
+def test_journal_rolls_back_a_move_cut_short_in_process_and_after_a_kill(tmp_path: Path, point: str,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The journal logic on a small repository, without Copier: an exception at each point of the move rolls
+    back at once; the same point with the process "killed" (no rollback, no clean-up) is rolled back by
+    :func:`staging.recover` on the next run."""
+    from parasol_gitops import staging
+
+    root = _small_repo(tmp_path / "repo")
+    before = state(root)
+    repo = staging.locate(root)
+
+    def stop_at(name: str) -> None:
+        if name == point:
+            raise KeyboardInterrupt(name)
+
+    monkeypatch.setattr(staging, "checkpoint", stop_at)
+    with staging.update_lock(repo), pytest.raises(KeyboardInterrupt):
+        staging.staged_update(repo, _edit)
+    assert state(root) == before
+    assert list(repo.work.iterdir()) == []
+
+    # a kill: neither the rollback nor the removal of the staging folder runs
+    monkeypatch.setattr(staging, "_rollback", lambda *_args: 0)
+    monkeypatch.setattr(staging.shutil, "rmtree", lambda *_args, **_kwargs: None)
+    with staging.update_lock(repo), pytest.raises(KeyboardInterrupt):
+        staging.staged_update(repo, _edit)
+    assert state(root) != before
+    monkeypatch.undo()
+    with staging.update_lock(repo) as notes:
+        assert notes[0].startswith(f"the last update of {root} was interrupted while moving files in; restored 3")
+    assert state(root) == before
+    # the "killed" run's staging folder is this live process's, so the sweep keeps it (a dead pid's goes)
+    assert [p.name.startswith(f".update.stage-pgo{os.getpid()}-") for p in repo.work.iterdir()] == [True]
+
+
+def test_journal_moves_every_kind_of_change_in(tmp_path: Path) -> None:
+    from parasol_gitops import staging
+
+    root = _small_repo(tmp_path / "repo")
+    repo = staging.locate(root)
+    with staging.update_lock(repo):
+        assert staging.staged_update(repo, _edit) == []
+    assert (root / "a.txt").read_text() == "a v2\n"
+    assert not (root / "b.txt").exists()
+    assert (root / "new" / "deep" / "c.txt").read_text() == "c\n"
+    assert git(root, "status", "--porcelain", "--untracked-files=all").splitlines() == [
+        " M a.txt", " D b.txt", "?? new/deep/c.txt"]
+    assert list(repo.work.iterdir()) == []
