@@ -6,8 +6,9 @@ Three entry points (the ``new``/``update`` commands and the Parasol ``platform``
   :class:`~parasol_gitops.spec.PlatformSpec`, synthesizes the CI files from the rendered ``pipeline.yaml``
   and only then moves the whole tree into ``dest`` — a bad answer leaves nothing behind.
 - :func:`update` runs ``copier update`` (inline conflict markers, recorded as unmerged index entries)
-  and re-synthesizes the CI files. Copier returns normally even when conflicts remain, so this returns
-  the conflicted files and the caller decides (the CLI exits 1).
+  and re-synthesizes the CI files, both in a staging clone whose changes are moved in at the end under a journal
+  (:mod:`parasol_gitops.staging`), so an interrupted update leaves the project as it was. Copier returns
+  normally even when conflicts remain, so this returns the conflicted files and the caller decides (exit 1).
 - :func:`render` renders exactly what :func:`copy` writes into a new folder and returns nothing: used for
   partial regeneration (the Parasol ``platform infra|cicd|monitoring`` commands) and benchmarks.
 
