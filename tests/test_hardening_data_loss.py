@@ -389,3 +389,31 @@ def test_journal_moves_every_kind_of_change_in(tmp_path: Path) -> None:
     assert git(root, "status", "--porcelain", "--untracked-files=all").splitlines() == [
         " M a.txt", " D b.txt", "?? new/deep/c.txt"]
     assert list(repo.work.iterdir()) == []
+
+
+def test_copiers_unmerged_index_entries_reach_the_projects_index(tmp_path: Path) -> None:
+    """Copier records an inline conflict as stages 1-3 in the index, with blobs it hashed into the clone's object
+    store: both must reach the project, or ``git status``/``git mergetool`` would not see the conflict."""
+    from parasol_gitops import staging
+
+    root = _small_repo(tmp_path / "repo")
+
+    def conflict(work: Path) -> list[str]:
+        (work / "a.txt").write_text("<<<<<<< before updating\na mine\n=======\na theirs\n>>>>>>> after updating\n")
+        lines = [f"0 {'0' * 40}\ta.txt"]
+        for stage, text in ((1, "a base\n"), (2, "a mine\n"), (3, "a theirs only in the clone\n")):
+            sha = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=work, input=text, text=True,
+                                 capture_output=True, check=True).stdout.strip()
+            lines.append(f"100644 {sha} {stage}\ta.txt")
+        subprocess.run(["git", "update-index", "--index-info"], cwd=work, input="\n".join(lines) + "\n",
+                       text=True, check=True)
+        return ["a.txt"]
+
+    repo = staging.locate(root)
+    with staging.update_lock(repo):
+        assert staging.staged_update(repo, conflict) == ["a.txt"]
+    unmerged = git(root, "ls-files", "-u").splitlines()
+    assert [line.split()[2] for line in unmerged] == ["1", "2", "3"]
+    theirs = unmerged[2].split()[1]
+    assert git(root, "cat-file", "blob", theirs) == "a theirs only in the clone\n"
+    assert git(root, "status", "--porcelain").splitlines() == ["UU a.txt"]
