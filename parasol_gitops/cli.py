@@ -80,7 +80,9 @@ def main(argv: list[str] | None = None) -> Any:
     except click.ClickException as exc:  # usage errors: click's own one-line message, exit 2
         exc.show()
         sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code)
-    except click.Abort:
+    except click.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # Ctrl-C or SIGTERM: click wraps it; cleanups have run
+            sys.exit(130)
         click.echo("aborted", err=True)
         sys.exit(2)
     except ParasolGitopsError as exc:

@@ -15,6 +15,7 @@ import click
 from .. import messages
 from ..errors import InputError
 from ..messages import t
+from ..staging import interruptible
 
 PART_LABELS = {
     "infra": "infrastructure-design.md",
@@ -103,23 +104,13 @@ def _run(ctx: click.Context, *, part: str | None, plan: bool) -> None:
 
     dest = gen.platform_dir(project)
     if part is not None:
-        written = gen.regenerate_part(dest, spec, part, src=opts["src"], vcs_ref=opts["vcs_ref"])
+        with progress.run_lock(project), interruptible():
+            written = gen.regenerate_part(dest, spec, part, src=opts["src"], vcs_ref=opts["vcs_ref"])
         click.echo(t("parasol.partial.written", part=part, files=", ".join(written) or "-"))
         return
 
-    started = progress.now_iso()
-    bak = progress.backup_path(project)
-    previous_backup = bak.read_bytes() if bak.is_file() else None
-    keep_backup = bool(project.setting("auto_backup", False)) or project.contaminated
-    progress.write(project, progress.mark_started(project, started), backup=keep_backup)
-    try:
-        result = gen.generate(dest, spec, src=opts["src"], vcs_ref=opts["vcs_ref"])
-        artifacts = _artifacts(result.files)
-        progress.write(project, progress.mark_completed(project, started, progress.now_iso(), artifacts),
-                       backup=False)
-    except BaseException:
-        progress.restore(project, previous_backup)
-        raise
+    with progress.run_lock(project), interruptible():
+        result, keep_backup, bak = _generate(project, dest, spec, opts)
     if result.hand_edits_committed:
         click.echo(t("parasol.hand_edits_committed", path=str(dest)))
     if result.mode == "created":  # a new repository: one line per top-level entry, not one per file
@@ -135,6 +126,36 @@ def _run(ctx: click.Context, *, part: str | None, plan: bool) -> None:
     if keep_backup:
         click.echo(t("parasol.summary.backup", path=str(bak)))
     click.echo(t("parasol.summary.next", path=str(dest)))
+
+
+def _generate(project: Any, dest: Path, spec: Any, opts: dict[str, Any]) -> tuple[Any, bool, Path]:
+    """Generate under the run lock, with phase 7 marked in progress meanwhile and restored on any failure."""
+    from ..fsutil import sweep_stale
+    from ..parasol import generate as gen
+    from ..parasol import progress
+
+    interrupted = progress.interrupted_run(project)
+    if interrupted is not None:
+        click.echo(t("run.phase7_interrupted", started=interrupted), err=True)
+    removed = sweep_stale(dest.parent)
+    if removed:
+        click.echo(t("run.interrupted_tmp", count=len(removed)), err=True)
+    started = progress.now_iso()
+    bak = progress.backup_path(project)
+    previous_backup = bak.read_bytes() if bak.is_file() else None
+    keep_backup = bool(project.setting("auto_backup", False)) or project.contaminated
+    marked = progress.mark_started(project, started)
+    progress.write(project, marked, backup=keep_backup, redo=lambda fresh: progress.mark_started(fresh, started))
+    try:
+        result = gen.generate(dest, spec, src=opts["src"], vcs_ref=opts["vcs_ref"])
+        artifacts = _artifacts(result.files)
+        done = progress.now_iso()
+        progress.write(project, progress.mark_completed(project, started, done, artifacts), backup=False,
+                       redo=lambda fresh: progress.mark_completed(fresh, started, done, artifacts))
+    except BaseException:
+        progress.restore(project, previous_backup, written=marked)
+        raise
+    return result, keep_backup, bak
 
 
 def _phase6_missing(project: Any, guides: bool) -> list[str]:

@@ -116,12 +116,12 @@ def regenerate_part(dest: Path, spec: PlatformSpec, part: str, *, src: str | Non
                     vcs_ref: str | None = None) -> list[str]:
     """Re-render and copy only the files of ``part`` into ``dest``; returns the files written (changed)."""
     from .. import scaffold
-    from ..fsutil import write_files
+    from ..fsutil import owned_prefix, write_files
 
     if not (dest / ANSWERS_FILE).is_file():
         raise InputError(t("parasol.partial.needs_repo", path=str(dest), part=part))
     patterns = PARTS[part]
-    tmp = Path(tempfile.mkdtemp(prefix=".parasol-gitops-part-", dir=dest.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=owned_prefix("parasol-gitops", "part"), dir=dest.parent))
     try:
         rendered = tmp / "repo"
         scaffold.render(rendered, spec.to_answers(), src=src, vcs_ref=vcs_ref)

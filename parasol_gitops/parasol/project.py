@@ -111,10 +111,11 @@ def load(path: Path) -> ParasolProject:
 
 
 def _parse(cleaned: Cleaned, shown: str) -> Any:
-    from ..yamlio import dumper
+    from ..yamlio import check_size, loader
 
+    check_size(cleaned.text, display=shown)
     try:
-        return dumper().load(cleaned.text)
+        return loader().load(cleaned.text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line: int | str = original_line(cleaned, mark.line + 1) if mark is not None else "?"

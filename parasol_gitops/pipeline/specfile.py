@@ -61,6 +61,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 }
 DEFAULT_ROLLBACK: dict[str, Any] = {"error_rate_percent": 5, "latency_p95_factor": 2, "health_checks": True}
 SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
+# A pipeline has a handful of stages (one deploy per environment); a spec with hundreds is a mistake or an attack
+# on the time the graph checks and emitters take, refused before they run.
+MAX_STAGES = 100
 
 
 @lru_cache(maxsize=1)
@@ -96,12 +99,12 @@ def _json_path(parts: Any) -> str:
 
 def load_spec(path: Path, *, display: str | None = None) -> dict[str, Any]:
     """Parse, schema-check and semantically check the pipeline spec at ``path``."""
-    from ..yamlio import load_file
+    from ..yamlio import load_data_file
 
     shown = display or str(path)
     if path.is_dir():
         raise SpecError(shown, "", "is a folder, not a pipeline spec file")
-    data = load_file(path, display=shown)
+    data = load_data_file(path, display=shown)
     return validate_spec(data, source=shown)
 
 
@@ -114,6 +117,7 @@ def validate_spec(data: Any, *, source: str) -> dict[str, Any]:
     plain = _plain(data)
     if not isinstance(plain, dict):
         raise SpecError(source, "", "the top level must be a mapping")
+    _check_counts(plain, source)
     _check_values(plain, source, "")
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(plain), key=lambda e: (list(e.absolute_path).__repr__(), e.message))
@@ -134,6 +138,15 @@ def _schema_message(error: Any) -> str:
         choices = ", ".join(str(c) for c in error.validator_value)
         return f"{error.instance!r} is not one of: {choices}"
     return error.message
+
+
+def _check_counts(data: dict[str, Any], source: str) -> None:
+    """Bounded work before any check that walks the stage graph (see MAX_STAGES)."""
+    from ..messages import t
+
+    stages = data.get("stages")
+    if isinstance(stages, list) and len(stages) > MAX_STAGES:
+        raise SpecError(source, "stages", t("pipeline.too_many_stages", count=len(stages), limit=MAX_STAGES))
 
 
 def _check_values(value: Any, source: str, where: str) -> None:
