@@ -263,19 +263,9 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def report_paths(repo: Path) -> list[Path]:
-    """Where the markdown report goes: docs/vms5-report.md (top level when the repo has no docs/ folder),
-    plus ``outputs/7-platform/vms5-report.md`` of an enclosing Parasol project when the repository is elsewhere."""
-    paths = [repo / "docs" / "vms5-report.md" if (repo / "docs").is_dir() else repo / "vms5-report.md"]
-    from .errors import ParasolGitopsError
-
-    try:
-        from .parasol.project import detect
-
-        project = detect(repo)
-    except (ImportError, ParasolGitopsError):  # no (readable) Parasol project around: only the repository copy
-        return paths
-    platform_dir = Path(project.output_dir) / "7-platform"
-    if platform_dir.resolve() != repo.resolve():
-        paths.append(platform_dir / "vms5-report.md")
-    return paths
+def report_path(repo: Path, *, parasol_platform: bool = False) -> Path:
+    """Where the markdown report goes: ``docs/vms5-report.md`` (top level when the repository has no ``docs/``);
+    a Parasol platform (``outputs/7-platform``) keeps its documents at the top level, so the report goes there."""
+    if parasol_platform or not (repo / "docs").is_dir():
+        return repo / "vms5-report.md"
+    return repo / "docs" / "vms5-report.md"

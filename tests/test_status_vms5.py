@@ -142,3 +142,30 @@ def test_pipeline_drift_and_invalid_pipeline_are_errors(generated: Path, tmp_pat
     res = run_cli("validate", str(repo), "--format", "json", "--schema-location", str(CRD_SCHEMAS))
     assert res.exit_code == 1
     assert "PGO-PIPELINE-SPEC" in {f["id"] for f in json.loads(res.stdout)["findings"]}
+
+
+def test_inside_a_parasol_project_the_platform_is_graded(tmp_path: Path) -> None:
+    """Issue 13.1: from the project root (or outputs/, outputs/4-architecture) status grades outputs/7-platform,
+    and the markdown report goes to outputs/7-platform/vms5-report.md only."""
+    find_tool("kubectl")
+    project = tmp_path / "proj"
+    (project / "outputs/4-architecture").mkdir(parents=True)
+    (project / "parasol.yaml").write_text("project:\n  name: demo\nsettings:\n  language: en\n", encoding="utf-8")
+    platform = write_repo(project / "outputs/7-platform", envs=("dev", "production"))
+    direct = status(platform)
+    for where in (project, project / "outputs", project / "outputs/4-architecture"):
+        assert status(where) == direct
+    res = run_cli("status", "vms5", "--format", "markdown", "--schema-location", str(CRD_SCHEMAS), cwd=project)
+    assert res.exit_code == 0, res.stderr
+    assert (platform / "vms5-report.md").read_text(encoding="utf-8") == res.stdout
+    assert not (project / "vms5-report.md").exists() and not (project / "docs").exists()
+    assert "no root Application" not in res.stdout
+
+
+def test_inside_a_parasol_project_without_a_platform_is_exit_2(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    (project / "outputs").mkdir(parents=True)
+    (project / "parasol.yaml").write_text("project:\n  name: demo\n", encoding="utf-8")
+    res = run_cli("status", "vms5", str(project))
+    assert res.exit_code == 2 and "parasol-gitops platform" in res.stderr
+    assert not list(project.rglob("vms5-report.md"))
