@@ -49,14 +49,19 @@ class Service:
     bounded_contexts: list[str] = field(default_factory=list)
     tech_stack: dict[str, str] = field(default_factory=dict)
     japanese_name: str = ""  # the design's 日本語名 when it differs from display_name (Parasol service definitions)
+    domain_type: str = ""  # the design's domain type as written ("VCI (Value-Critical Infrastructure)")
+    slo: float | None = None  # availability target in percent (99.5); None → the platform default 99.9
+    autoscaling: dict[str, int] = field(default_factory=dict)  # declared HPA range {min, max} in production
 
     @property
     def hpa_min(self) -> int:
-        return HPA_BOUNDS.get(self.scaling, HPA_BOUNDS["medium"])[0]
+        return int(self.autoscaling.get("min") or HPA_BOUNDS.get(self.scaling, HPA_BOUNDS["medium"])[0])
 
     @property
     def hpa_max(self) -> int:
-        return HPA_BOUNDS.get(self.scaling, HPA_BOUNDS["medium"])[1]
+        declared = self.autoscaling.get("max")
+        return max(int(declared), self.hpa_min) if declared else max(
+            HPA_BOUNDS.get(self.scaling, HPA_BOUNDS["medium"])[1], self.hpa_min)
 
 
 @dataclass
