@@ -99,6 +99,11 @@ class PlatformSpec:
     rto_hours: int = 4
     docs_language: str = "en"  # en | ja
     argocd_version: str = "v2.14.11"
+    # Decisions a Parasol project made (parasol/decisions_map.py); empty outside Parasol projects.
+    event_bus: dict[str, Any] = field(default_factory=dict)  # {type: kafka|nats|rabbitmq|managed, managed_service}
+    gateway: dict[str, Any] = field(default_factory=dict)  # {type: gateway-api, bff}
+    organization: dict[str, Any] = field(default_factory=dict)  # {display_name, company, context, industry}
+    decisions: list[dict[str, Any]] = field(default_factory=list)  # [{title, source, applied, effect}]
 
     def to_answers(self) -> dict[str, Any]:
         """The spec as Copier answers (plain data, stable key order)."""

@@ -42,7 +42,7 @@ PARTS: dict[str, tuple[str, ...]] = {
 }
 # Answers a project may set under settings.platform in parasol.yaml (the rest comes from discovery).
 OVERRIDABLE = ("environments", "gitops_repo_url", "registry", "ci_target", "secrets_backend", "ingress_class",
-               "base_domain", "packaging", "rpo_hours", "rto_hours", "argocd_version")
+               "base_domain", "packaging", "rpo_hours", "rto_hours", "argocd_version", "event_bus", "gateway")
 
 
 def platform_dir(project: ParasolProject) -> Path:
@@ -56,6 +56,9 @@ def build_spec(project: ParasolProject, discovery: Discovery) -> PlatformSpec:
         "layout": "parasol",
         "docs_language": project.language,
     }
+    from .decisions_map import answers as decision_answers
+
+    answers.update(decision_answers(project, discovery.decisions)[0])
     overrides = project.setting("platform")
     if overrides is not None:
         if not isinstance(overrides, dict):

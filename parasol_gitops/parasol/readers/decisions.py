@@ -54,7 +54,7 @@ def adr_files(arch: Path) -> list[Path]:
 def read_adr(text: str, rel: str, notes: list[str]) -> Decision:
     secs = md.sections(text)
     title_sec = next((s for s in secs if s.level == 1), None)
-    decision = next((s for s in secs if s.level >= 2 and re.search(r"決定|decision", s.title, re.I)
+    decision = next((s for s in md.find_sections(secs, "決定", "decision") if s.level >= 2
                      and not re.search(r"ドライバ|driver", s.title, re.I)), None)
     title = title_sec.title if title_sec else rel.rsplit("/", 1)[-1]
     if title_sec is None:
