@@ -53,9 +53,9 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dest
 
 
-def platform(root: Path, template: Path, *args: str, cwd: Path | None = None) -> Any:
-    return run_cli("platform", *args, "--template", str(template), cwd=cwd or root,
-                   env={"PARASOL_GITOPS_NOW": NOW})
+def platform(root: Path, template: Path, *args: str, cwd: Path | None = None, lang: str | None = None) -> Any:
+    return run_cli(*(("--lang", lang) if lang else ()), "platform", *args, "--template", str(template),
+                   cwd=cwd or root, env={"PARASOL_GITOPS_NOW": NOW})
 
 
 @pytest.fixture(scope="module")
@@ -324,10 +324,10 @@ def test_partial_needs_a_generated_repository(tmp_path: Path, template_repo: Pat
 
 
 def test_asashi_with_force(tmp_path: Path, template_repo: Path) -> None:
-    root = copy_fixture("asashi", tmp_path)
-    refused = platform(root, template_repo)
+    root = copy_fixture("asashi", tmp_path)  # written in Japanese: --lang en for the English assertions
+    refused = platform(root, template_repo, lang="en")
     assert refused.exit_code == 2 and "phase 6 (implementation) is not complete" in refused.stderr
-    result = platform(root, template_repo, "--force")
+    result = platform(root, template_repo, "--force", lang="en")
     assert result.exit_code == 0, result.stderr
     assert "--force: proceeding although phase 6 is incomplete" in result.stderr
     repo = root / "outputs" / "7-platform"
@@ -359,7 +359,7 @@ def test_asashi_docs_describe_the_designed_services(tmp_path: Path, template_rep
     Japanese name, domain type, bounded contexts and tech stack."""
     root = copy_fixture("asashi", tmp_path)
     add_guides(root, {svc: dict.fromkeys(bcs, stack) for svc, (bcs, stack) in ASASHI_GUIDES.items()})
-    result = platform(root, template_repo)
+    result = platform(root, template_repo, lang="en")  # the project is Japanese; the assertions are English
     assert result.exit_code == 0, result.stderr
     repo = root / "outputs" / "7-platform"
     infra = (repo / "infrastructure-design.md").read_text(encoding="utf-8")
