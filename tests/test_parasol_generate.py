@@ -317,10 +317,37 @@ def test_partial_regeneration_touches_only_its_files(generated: tuple[Path, str,
     assert f"regenerated {part}:" in result.stdout
 
 
-def test_partial_needs_a_generated_repository(tmp_path: Path, template_repo: Path) -> None:
+@pytest.mark.parametrize("part", sorted(PARTS))
+def test_partial_works_as_a_first_command(tmp_path: Path, template_repo: Path, part: str) -> None:
+    """Issue 13.6: infra|cicd|monitoring before any full run write their slice only, touch nothing else of the
+    project, and a later full run renders the repository around them (an edit of theirs kept on top)."""
     root = make_project(tmp_path / "shop")
+    before = tree_hashes(root)
+    result = platform(root, template_repo, part)
+    assert result.exit_code == 0, result.stderr
+    repo = root / "outputs" / "7-platform"
+    written = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_file())
+    assert written and all(_matches(rel, PARTS[part]) for rel in written), written
+    assert {k: v for k, v in tree_hashes(root).items() if not k.startswith("outputs/7-platform")} == before
+    first = sorted(written)[0]
+    (repo / first).write_text((repo / first).read_text(encoding="utf-8") + "\n<!-- mine -->\n"
+                              if first.endswith(".md") else (repo / first).read_text(encoding="utf-8"),
+                              encoding="utf-8")
+    full = platform(root, template_repo)
+    assert full.exit_code == 0, full.stderr
+    assert (repo / ".copier-answers.yml").is_file() and (repo / "apps").is_dir()
+    if first.endswith(".md"):
+        assert (repo / first).read_text(encoding="utf-8").endswith("<!-- mine -->\n")
+    assert run_tool(["git", "status", "--porcelain"], cwd=repo).stdout == ""
+
+
+def test_partial_refuses_a_folder_of_other_files(tmp_path: Path, template_repo: Path) -> None:
+    root = make_project(tmp_path / "shop")
+    (root / "outputs/7-platform").mkdir(parents=True)
+    (root / "outputs/7-platform/notes.txt").write_text("mine\n", encoding="utf-8")
     result = platform(root, template_repo, "infra")
-    assert result.exit_code == 2 and "run `parasol-gitops platform` once" in result.stderr
+    assert result.exit_code == 2
+    assert sorted(p.name for p in (root / "outputs/7-platform").iterdir()) == ["notes.txt"]
 
 
 def test_asashi_with_force(tmp_path: Path, template_repo: Path) -> None:

@@ -169,3 +169,50 @@ def test_inside_a_parasol_project_without_a_platform_is_exit_2(tmp_path: Path) -
     res = run_cli("status", "vms5", str(project))
     assert res.exit_code == 2 and "parasol-gitops platform" in res.stderr
     assert not list(project.rglob("vms5-report.md"))
+
+
+# ---- issue 13.2: gates measure what Argo CD syncs; a check that cannot run is "not measured" -----------------
+def _gate(data: dict[str, Any], gate_id: str) -> dict[str, Any]:
+    return next(g for g in data["gates"] if g["id"] == gate_id)
+
+
+@pytest.mark.parametrize("answers", [{"layout": "parasol"}, {"packaging": "helm"}, {"layout": "parasol",
+                                                                                     "packaging": "helm"}],
+                         ids=["kustomize-with-undeployed-chart-views", "helm", "parasol-helm"])
+def test_removing_one_deployed_servicemonitor_lowers_monitoring(tmp_path: Path, answers: dict[str, str]) -> None:
+    """The Parasol layout also renders kubernetes/helm/<svc> charts (views no Application syncs) that carry a
+    ServiceMonitor each: they must not stand in for the deployed one that was removed."""
+    find_tool("kubectl")
+    from parasol_gitops import scaffold
+
+    repo = tmp_path / "repo"
+    scaffold.copy(repo, answers)
+    assert _gate(status(repo), "monitoring_coverage")["value"] == "100 %"
+    if answers.get("packaging") == "helm":
+        chart_root = "kubernetes/helm" if answers.get("layout") == "parasol" else "helm"
+        (repo / chart_root / "orders/templates/servicemonitor.yaml").unlink()
+    else:
+        edit_yaml(repo / "services/orders/base/kustomization.yaml",
+                  lambda d: d[0]["resources"].remove("servicemonitor.yaml"))
+    mon = _gate(status(repo), "monitoring_coverage")
+    assert mon["value"] != "100 %" and mon["status"] == "failed", mon
+    assert "orders" in mon["reason"]
+
+
+def test_hidden_renderer_makes_the_gate_not_measured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    find_tool("kubectl")
+    import sys
+
+    from parasol_gitops import scaffold
+
+    repo = tmp_path / "repo"
+    scaffold.copy(repo, {"packaging": "helm"})
+    monkeypatch.setitem(sys.modules, "helm_python", None)  # `import helm_python` now raises ImportError
+    data = status(repo)
+    iac = _gate(data, "iac")
+    assert iac["status"] == "not_measured" and iac["value"] == "not measured"
+    assert "pip install helm-python-sdk" in iac["reason"] and "helm_python" in iac["reason"]
+    assert any("pip install helm-python-sdk" in a for a in data["next_actions"])
+    assert not any("do not build" in a for a in data["next_actions"])  # not the wrong way any more
+    text = status(repo, fmt="text")["text"]
+    assert "⚪" in text and "not measured" in text
