@@ -153,7 +153,14 @@ class PlatformSpec:
                     source, f"services[{i}].strategy",
                     f"unknown strategy '{svc.strategy}' (choose {', '.join(STRATEGIES)})",
                 )
-            for key in ("image", "ingress_path", "source_path", "display_name", "japanese_name"):
+            if svc.slo is not None and not (isinstance(svc.slo, int | float) and 0 < svc.slo < 100):
+                raise SpecError(source, f"services[{i}].slo", f"'{svc.slo}' is not a percentage in (0, 100)")
+            scale = svc.autoscaling
+            if not isinstance(scale, dict) or set(scale) - {"min", "max"} or any(
+                    not isinstance(v, int) or v < 1 for v in scale.values()) or scale.get("max", 10**9) < scale.get(
+                    "min", 1):
+                raise SpecError(source, f"services[{i}].autoscaling", "must be {min, max} with 1 <= min <= max")
+            for key in ("image", "ingress_path", "source_path", "display_name", "japanese_name", "domain_type"):
                 bad = unsafe_content(str(getattr(svc, key)))
                 if bad:
                     raise SpecError(source, f"services[{i}].{key}", f"value contains {bad}")

@@ -254,3 +254,15 @@ def test_strimzi_event_bus_passes_the_crd_schemas(tmp_path: Path) -> None:
     data = json.loads(valid.stdout)
     assert valid.exit_code == 0, [f for f in data["findings"] if f["severity"] != "info"]
     assert data["stats"]["schema_skipped"] == 0
+
+
+@pytest.mark.parametrize(("bad", "field"), [({"slo": 100}, "slo"), ({"slo": 0}, "slo"),
+                                            ({"autoscaling": {"min": 5, "max": 2}}, "autoscaling"),
+                                            ({"autoscaling": {"min": 0}}, "autoscaling"),
+                                            ({"autoscaling": {"low": 1}}, "autoscaling")])
+def test_spec_refuses_an_unusable_slo_or_range(bad: dict[str, Any], field: str) -> None:
+    from parasol_gitops.errors import SpecError
+    from parasol_gitops.spec import PlatformSpec
+
+    with pytest.raises(SpecError, match=rf"services\[0\]\.{field}"):
+        PlatformSpec.from_answers({"project_name": "x", "services": [{"name": "a", **bad}]})

@@ -125,7 +125,8 @@ _CROSS_CHECKED: set[tuple[str, str]] = set()
 def validate_object(doc: dict[str, Any], where: str) -> None:
     group, _, version = doc["apiVersion"].rpartition("/")
     name = f"{where}: {doc['kind']}/{doc['metadata'].get('name')}"
-    if group and "." in group and not group.endswith(".k8s.io"):
+    # Gateway API is a CRD although its group ends in .k8s.io
+    if group and "." in group and (not group.endswith(".k8s.io") or group == "gateway.networking.k8s.io"):
         errors = [e.message for e in crd_validator(group, doc["kind"], version).iter_errors(doc)]
         assert not errors, f"{name}: {errors[0]}"
         return
