@@ -104,6 +104,17 @@ def deployed_objects(result: Result) -> list[Obj]:
     return [o for o in result.objects if synced(o.origin)]
 
 
+def deployed_unrendered(result: Result) -> list[str]:
+    """Charts an Application syncs that could not be rendered (no renderer): their objects are unknown."""
+    if not result.stats.get("charts_skipped"):
+        return []
+    return sorted(p for p in result.graph.source_paths if _is_chart(result.root / p))
+
+
+def _is_chart(folder: Path) -> bool:
+    return (folder / "Chart.yaml").is_file()
+
+
 def band(score: int) -> str:
     return "🟢" if score >= 90 else "🟡" if score >= 70 else "🟠" if score >= 50 else "🔴"
 
@@ -171,10 +182,16 @@ def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
     full = [s for s, c in cov.items() if all(c.values())]
     mon = _pct(len(full), len(services))
     missing = [s for s in services if s not in full]
-    gates.append(Gate("monitoring_coverage", "passed" if services and mon >= MONITORING_THRESHOLD else "failed",
-                      f"{mon:.0f} %", t("vms5.f.monitoring_coverage"),
-                      t("vms5.r.monitoring", ok=len(full), total=len(services)) +
-                      (t("vms5.r.missing", names=", ".join(missing)) if missing else "")))
+    unrendered = deployed_unrendered(result)
+    if unrendered:  # the deployed charts' ServiceMonitors and rules were never seen: no verdict either way
+        gates.append(Gate("monitoring_coverage", "not_measured", t("vms5.not_measured"),
+                          t("vms5.f.monitoring_coverage"), t("vms5.r.renderer_missing", n=len(unrendered),
+                                                             reason=renderer_reason(result), install=HELM_INSTALL)))
+    else:
+        gates.append(Gate("monitoring_coverage", "passed" if services and mon >= MONITORING_THRESHOLD else "failed",
+                          f"{mon:.0f} %", t("vms5.f.monitoring_coverage"),
+                          t("vms5.r.monitoring", ok=len(full), total=len(services)) +
+                          (t("vms5.r.missing", names=", ".join(missing)) if missing else "")))
 
     # security scan
     scan_stages = [s for s in spec.get("stages") or [] if isinstance(s, dict) and s.get("type") == "security_scan"

@@ -212,6 +212,8 @@ def test_hidden_renderer_makes_the_gate_not_measured(tmp_path: Path, monkeypatch
     iac = _gate(data, "iac")
     assert iac["status"] == "not_measured" and iac["value"] == "not measured"
     assert "pip install helm-python-sdk" in iac["reason"] and "helm_python" in iac["reason"]
+    mon = _gate(data, "monitoring_coverage")  # the deployed charts' ServiceMonitors were never seen
+    assert mon["status"] == "not_measured" and "pip install helm-python-sdk" in mon["reason"]
     assert any("pip install helm-python-sdk" in a for a in data["next_actions"])
     assert not any("do not build" in a for a in data["next_actions"])  # not the wrong way any more
     text = status(repo, fmt="text")["text"]
