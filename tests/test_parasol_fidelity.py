@@ -250,6 +250,13 @@ def test_strimzi_event_bus_passes_the_crd_schemas(tmp_path: Path) -> None:
     config = next(o for o in order if o["kind"] == "ConfigMap")
     assert config["data"]["KAFKA_BOOTSTRAP_SERVERS"] == "suntory-scm-v5-kafka-bootstrap:9092"
     assert config["data"]["EVENTS_PUBLISHES"]
+    # the namespace denies by default: the service may reach the brokers, the brokers each other and the clients
+    policy = next(o for o in order if o["kind"] == "NetworkPolicy")
+    assert {"to": [{"podSelector": {"matchLabels": {"strimzi.io/cluster": "suntory-scm-v5"}}}],
+            "ports": [{"port": 9092, "protocol": "TCP"}]} in policy["spec"]["egress"]
+    kafka_policy = next(o for o in dev if o["kind"] == "NetworkPolicy" and o["metadata"]["name"].endswith("-kafka"))
+    clients = kafka_policy["spec"]["ingress"][1]["from"][0]["podSelector"]["matchExpressions"][0]["values"]
+    assert "order-service" in clients and "integration-hub-service" not in clients
     valid = run_cli("validate", str(repo), "--format", "json", "--schema-location", str(CRD_SCHEMAS))
     data = json.loads(valid.stdout)
     assert valid.exit_code == 0, [f for f in data["findings"] if f["severity"] != "info"]
