@@ -117,6 +117,8 @@ def test_plan_shows_each_decision_with_file_and_line(tmp_path: Path) -> None:
     assert "gateway / ingress_class: gateway-api ← outputs/4-architecture/decisions/adr-002-api-gateway-pattern" in out
     assert "[recorded, not applied] ADR-003: Saga Choreography パターンの採用 ← " in out
     assert "autoscaling: {min: 3, max: 6} ← outputs/4-architecture/services/order-service/service-definition.md:" in out
+    assert "domain_type: VCI (Value-Critical Infrastructure) ← " \
+           "outputs/4-architecture/services/stock-service/service-definition.md:8" in out
 
 
 # ---- bad input -------------------------------------------------------------------------------------------------

@@ -261,12 +261,13 @@ def from_service_definitions(reader: _Reader, arch: Path) -> list[Candidate]:
         domain = info.get("ドメインタイプ") or info.get("Domain Type")
         if domain:
             from .readers import domain_types
+            from .readers.tables import line_of
 
             crit, known = domain_types.classify(domain)
-            cand.fields["domain_type"] = domain
-            cand.fields["criticality"] = crit
+            where = f"{cand.source}:{line_of(text, r'ドメインタイプ|Domain Type')}"
+            cand.fields.update(domain_type=domain, domain_type_source=where, criticality=crit)
             if not known:
-                cand.notes.append(t("parasol.note.domain_type", type=domain, crit=crit, where=cand.source))
+                cand.notes.append(t("parasol.note.domain_type", type=domain, crit=crit, where=where))
         bcs = _definition_bcs(reader, path, secs)
         if bcs:
             cand.fields["bounded_contexts"] = bcs
@@ -738,7 +739,10 @@ def _merge(group: list[Candidate]) -> DiscoveredService:
     domain_type, winner, losers = _pick(group, "domain_type")
     if domain_type:
         svc.domain_type = str(domain_type)
-        record("domain_type", svc.domain_type, winner, losers)
+        where = winner.fields.get("domain_type_source") if winner else None
+        provenance.append(f"domain_type: {svc.domain_type} ← {where or (winner.source if winner else '?')}" + (
+            f" ({t('parasol.prov.over')} " + "; ".join(f"{_show(v)} ← {c.source}" for v, c in losers) + ")"
+            if losers else ""))
     for key in ("slo", "autoscaling"):  # the project's own numbers, with the line they came from
         value, winner, _ = _pick(group, key)
         if value:
