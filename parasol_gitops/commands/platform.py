@@ -79,7 +79,9 @@ def _run(ctx: click.Context, *, part: str | None, plan: bool) -> None:
 
     opts = ctx.obj["platform"]
     project = detect(opts["project_dir"] or Path.cwd())
-    if not ctx.find_root().obj.get("lang_explicit"):
+    if ctx.find_root().obj.get("lang_explicit"):  # --lang first, then settings.language, the prose, the locale
+        project.language, project.language_source = messages.detect_language(), "--lang"
+    else:
         messages.set_language(project.language)
     click.echo(t("parasol.detected", name=project.name))
     click.echo(t("parasol.detected.dir", path=str(project.root)))
@@ -100,6 +102,7 @@ def _run(ctx: click.Context, *, part: str | None, plan: bool) -> None:
     spec = gen.build_spec(project, found)
     if plan:
         _print_plan(found)
+        _print_decisions(project, found)
         return
 
     dest = gen.platform_dir(project)
@@ -211,6 +214,21 @@ def _print_plan(found: Any) -> None:
         click.echo(t("parasol.plan.warnings"))
         for name, note in notes:
             click.echo(f"  {name + ': ' if name else ''}{note}")
+
+
+def _print_decisions(project: Any, found: Any) -> None:
+    """Project-level values and where they came from (file:line → value), then every ADR and its fate."""
+    from ..parasol.decisions_map import answers
+
+    _, provenance = answers(project, found.decisions)
+    click.echo("")
+    click.echo(t("parasol.plan.decisions"))
+    click.echo("  " + t("parasol.plan.language", lang=project.language, source=project.language_source))
+    for key, value, source in provenance:
+        click.echo(f"  {key}: {value} ← {source}")
+    for decision in found.decisions:
+        state = t("parasol.plan.applied" if decision.applied and decision.kind != "other" else "parasol.plan.recorded")
+        click.echo(f"  [{state}] {decision.title} ← {decision.source}")
 
 
 def _env_order(name: str) -> tuple[int, str]:
