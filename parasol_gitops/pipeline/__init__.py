@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 GITHUB_FILES: tuple[str, ...] = (
     ".github/workflows/ci.yml",
+    ".github/workflows/deploy.yml",
     ".github/workflows/rollback.yml",
     ".github/workflows/repository-checks.yml",
 )
