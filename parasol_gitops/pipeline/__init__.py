@@ -112,6 +112,9 @@ def spec_from_platform(platform: PlatformSpec) -> dict[str, Any]:
         }
         if svc.strategy != "rolling":
             entry["strategy"] = svc.strategy
+        language = language_of(svc.tech_stack.get("language", ""))
+        if language:
+            entry["language"] = language
         services.append(entry)
     environments = []
     for env in platform.environments:
@@ -150,6 +153,27 @@ def spec_from_platform(platform: PlatformSpec) -> dict[str, Any]:
     if not environments:
         del data["environments"]
     return data
+
+
+# The Parasol tech stack's language → services[].language (what `parasol-gitops test` falls back on when a
+# service's path holds no build file). First match wins; template/pipeline.yaml.jinja mirrors this table.
+LANGUAGE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("java-gradle", ("kotlin", "gradle")),
+    ("java-maven", ("java", "spring")),
+    ("node", ("typescript", "javascript", "node")),
+    ("python", ("python", "django", "fastapi", "flask")),
+    ("rust", ("rust",)),
+)
+
+
+def language_of(text: str) -> str:
+    """``Python 3.12 / FastAPI`` → ``python``; '' when the text names no language `test` knows."""
+    lower = text.lower()
+    for language, words in LANGUAGE_WORDS:
+        if any(word in lower for word in words):
+            return language
+    tokens = lower.replace("/", " ").replace(",", " ").split()
+    return "go" if "go" in tokens or "golang" in tokens else ""
 
 
 def _overlay_pattern(platform: PlatformSpec) -> str:
