@@ -28,7 +28,6 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "test": ("parasol_gitops.commands.test", "test", "CI: lint, tests and coverage gate of one service (or its smoke test)."),
     "deploy": ("parasol_gitops.commands.deploy", "deploy", "CI: GitOps deploy of one service (bump, commit, push with retry)."),
     "rollback": ("parasol_gitops.commands.rollback", "rollback", "CI: revert a service's deploy commit and push."),
-    "verify": ("parasol_gitops.commands.verify", "verify", "CI: health and Prometheus checks after a deploy (exit 1 unhealthy)."),
 }
 
 

@@ -481,3 +481,56 @@ def test_test_and_unit_are_one_command(tmp_path: Path) -> None:
                                             "commands: {test: make test, unit: make unit}}\n")
     result = run_cli("test", "a", cwd=tmp_path)
     assert result.exit_code == 2 and "give test or unit, not both" in result.stderr
+
+
+def test_github_deploy_workflow_steps_run_as_written(gitops: tuple[Path, Path], tmp_path: Path) -> None:
+    """deploy.yml's deploy step and its `if: failure()` rollback step, run with bash exactly as written (their
+    `env:` with the inputs filled in): the deploy lands, the verification cannot reach the service here, and
+    the rollback reverts the commit the step reported in $GITHUB_OUTPUT."""
+    import os
+
+    from ruamel.yaml import YAML
+
+    from parasol_gitops.pipeline import load_spec, synthesize
+
+    bare, app = gitops
+    (app / "pipeline.yaml").write_text((app / "pipeline.yaml").read_text() + "environments:\n"
+                                       "  - {name: staging, url: 'http://127.0.0.1:9/{service}'}\n"
+                                       "  - {name: production}\n"
+                                       f"gitops: {{repository: 'file://{bare}'}}\n")
+    workflow = YAML(typ="safe").load(synthesize(load_spec(app / "pipeline.yaml"), "github")[
+        ".github/workflows/deploy.yml"])
+    steps = {s["name"]: s for s in workflow["jobs"]["deploy"]["steps"]}
+    git(app, "clone", "-q", str(bare), "gitops")  # what the "Check out the GitOps repository" step does
+    (app / "digests").mkdir()
+    (app / "digests" / "orders").write_text(DIGEST + "\n")
+    output = tmp_path / "github_output"
+    output.write_text("")
+    inputs = {"inputs.service": "orders", "inputs.environment": "staging", "inputs.image": "ghcr.io/e/orders",
+              "inputs.strategy": "rolling", "inputs.steps": "100", "github.sha": "abc123", "vars.PROMETHEUS_URL": "",
+              "secrets.GITOPS_TOKEN": ""}
+
+    def run(step: dict, extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        env = {k: str(v) for k, v in step["env"].items()}
+        for key, value in env.items():
+            for expr, actual in inputs.items():
+                value = value.replace("${{ " + expr + " }}", actual)
+            env[key] = value
+        env |= extra
+        assert not any("${{" in v for v in env.values()), env
+        return subprocess.run(["bash", "-e", "-c", step["run"]], cwd=app, capture_output=True, text=True,
+                              env={**os.environ, **env, "GITHUB_OUTPUT": str(output), "VERIFY_WINDOW_SECONDS": "2",
+                                   "VERIFY_TIMEOUT_SECONDS": "20"}, timeout=300)
+
+    deploy = run(steps["Deploy (bump, commit, push), smoke test, verify"], {})
+    assert deploy.returncode != 0  # the verification failed: nothing answers on 127.0.0.1:9
+    assert "deployed orders abc123 to staging" in deploy.stdout
+    deployed = git(bare, "rev-parse", "main")
+    assert output.read_text() == f"DEPLOYED_COMMIT={deployed}\n"
+    assert "Parasol-Deploy: staging/orders" in git(bare, "log", "-n", "1", "--format=%b", "main")
+    rollback = steps["Automatic rollback (revert the deploy commit)"]
+    assert rollback["if"] == "failure() && steps.deploy.outputs.DEPLOYED_COMMIT != ''"
+    reverted = run(rollback, {"DEPLOYED_COMMIT": deployed})
+    assert reverted.returncode == 0, reverted.stderr
+    assert f"This reverts commit {deployed}." in git(bare, "log", "-n", "1", "--format=%b", "main")
+    assert git(bare, "show", f"main:{OVERLAY}") == KUSTOMIZATION.rstrip("\n")

@@ -116,7 +116,7 @@ def spec_from_platform(platform: PlatformSpec) -> dict[str, Any]:
         if language:
             entry["language"] = language
         services.append(entry)
-    environments = []
+    environments: list[dict[str, Any]] = []
     for env in platform.environments:
         tier = env.tier if env.tier in ("production", "staging", "testing", "development") else "other"
         environments.append({
@@ -133,12 +133,13 @@ def spec_from_platform(platform: PlatformSpec) -> dict[str, Any]:
         {"name": "security_scan", "type": "security_scan", "needs": ["build"]},
     ]
     previous = "security_scan"
-    for env in environments:  # deploy through the environments in order, production last
-        stage = f"deploy_{env['name'].replace('-', '_')}"
-        stages.append({"name": stage, "type": "deploy", "environment": env["name"], "needs": [previous]})
+    for entry_env in environments:  # deploy through the environments in order, production last
+        name = entry_env["name"]
+        stage = f"deploy_{name.replace('-', '_')}"
+        stages.append({"name": stage, "type": "deploy", "environment": name, "needs": [previous]})
         previous = stage
-        if env["name"] == tested:
-            stages.append({"name": "integration_test", "type": "integration_test", "environment": env["name"],
+        if name == tested:
+            stages.append({"name": "integration_test", "type": "integration_test", "environment": name,
                            "needs": [stage]})
             previous = "integration_test"
     data: dict[str, Any] = {
