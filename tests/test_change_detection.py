@@ -222,7 +222,9 @@ def test_deploy_job_really_runs_against_a_bare_gitops_repo(tmp_path: Path, overl
     # the child's deploy job, run with exactly the variables the parent's trigger job forwards
     args = ["--force-shell-executor", "--file", _child_of(app, "hello"), *_forwarded(app, "hello"),
             "--variable", f"IMAGE_DIGEST={DIGEST}", "--variable", "IMAGE_TAG=abc123",
-            "--variable", "VERIFY_WINDOW_SECONDS=2", "--variable", "VERIFY_TIMEOUT_SECONDS=20"]
+            "--variable", "VERIFY_WINDOW_SECONDS=2", "--variable", "VERIFY_TIMEOUT_SECONDS=20",
+            # this checkout's tool is already installed: installing "pip" stands in for the pinned release
+            "--variable", "TOOL_PACKAGE=pip"]
     # the deploy job and the automatic rollback job (when: on_failure), in one pipeline run
     result = _gcl(app, *args, "deploy_staging", "deploy_staging-auto-rollback")
     assert "smoke-ok" in result.stdout

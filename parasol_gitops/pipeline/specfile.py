@@ -16,13 +16,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .. import resources
 from ..errors import SpecError
 from ..names import is_dns1123_label, slugify, unsafe_content
 from .toolpkg import check_tool_package, tool_package_default
 
-PIPELINES_DIR = Path(__file__).resolve().parents[2] / "pipelines"
-SCHEMA_PATH = PIPELINES_DIR / "schema.json"
-DEFAULT_STAGES_PATH = PIPELINES_DIR / "stages.yaml"
+SCHEMA_PATH = resources.schema_path()
+DEFAULT_STAGES_PATH = resources.stages_path()
 
 STAGE_TYPES = ("lint_and_test", "build", "security_scan", "deploy", "integration_test")
 # Stage keys that only make sense for one type: a wrong one is a mistake worth naming.
@@ -35,8 +35,9 @@ TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
 }
 COMMON_STAGE_KEYS = ("name", "type", "needs")
 
-# The requirement CI jobs install: the version that synthesizes the files, so generated CI runs the tool
-# that generated it (same package, same output: the files stay byte-identical for one release).
+# The requirement CI jobs install: the version that synthesizes the files (resources.version(): pyproject in a
+# checkout, the metadata when installed), so generated CI runs the tool that generated it; one release gives
+# byte-identical files.
 TOOL_PACKAGE = tool_package_default()
 
 DEFAULT_ENVIRONMENTS: tuple[dict[str, Any], ...] = (

@@ -21,17 +21,9 @@ _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://")
 
 
 def package_version() -> str:
-    """The installed version; the source tree's pyproject when running uninstalled (tests from a checkout)."""
-    import importlib.metadata
+    from ..resources import version
 
-    try:
-        return importlib.metadata.version(PACKAGE)
-    except importlib.metadata.PackageNotFoundError:
-        from pathlib import Path
-
-        pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
-        match = re.search(r'^version\s*=\s*"([^"]+)"', pyproject.read_text(encoding="utf-8"), re.MULTILINE)
-        return match.group(1) if match else "0"
+    return version()
 
 
 def tool_package_default() -> str:
