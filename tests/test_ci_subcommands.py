@@ -534,3 +534,43 @@ def test_github_deploy_workflow_steps_run_as_written(gitops: tuple[Path, Path], 
     assert reverted.returncode == 0, reverted.stderr
     assert f"This reverts commit {deployed}." in git(bare, "log", "-n", "1", "--format=%b", "main")
     assert git(bare, "show", f"main:{OVERLAY}") == KUSTOMIZATION.rstrip("\n")
+
+
+def test_missing_build_and_integration_inputs_fail_with_one_line(tmp_path: Path) -> None:
+    """The generated build, e2e and k6 scripts, run as written: a missing input fails the job with one line
+    naming the path it looked for; the GitLab build prints its exact command (and stops there on a dry run)."""
+    import os
+
+    from ruamel.yaml import YAML
+
+    from parasol_gitops.pipeline import PIPELINES_DIR, load_spec, synthesize
+
+    spec = load_spec(PIPELINES_DIR / "examples" / "single-service.yaml")
+    child = YAML(typ="safe").load(synthesize(spec, "gitlab")[".gitlab/ci/service-rolling.yml"])
+    ci = YAML(typ="safe").load(synthesize(spec, "github")[".github/workflows/ci.yml"])
+    github_check = next(s for s in ci["jobs"]["build"]["steps"] if s["name"] == "Check the Dockerfile")["run"]
+    env = {**os.environ, "SERVICE": "hello", "DOCKERFILE": "src/Dockerfile", "CONTEXT": "src", "SBOM": "true",
+           "PROVENANCE": "false", "IMAGE": "ghcr.io/e/hello", "CI_COMMIT_SHA": "abc", "PARASOL_BUILD_DRY_RUN": "true",
+           "E2E_PATH": "tests/e2e", "K6_SCRIPT": "tests/performance/load.js", "BASE_URL": "https://x.example"}
+
+    def run(script: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["sh", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
+
+    missing = "service hello: no Dockerfile at src/Dockerfile (add it, or set services[].dockerfile in pipeline.yaml)"
+    for script in (child[".parasol-build"]["script"][0], github_check):
+        result = run(script)
+        assert result.returncode == 1 and result.stderr.strip() == missing
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "Dockerfile").write_text("FROM scratch\n")
+    dry = run(child[".parasol-build"]["script"][0])
+    assert dry.returncode == 0 and dry.stdout.splitlines() == [
+        "buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=src --local dockerfile=src "
+        "--opt filename=Dockerfile --opt attest:sbom= --import-cache type=registry,ref=ghcr.io/e/hello:buildcache "
+        "--export-cache type=registry,ref=ghcr.io/e/hello:buildcache,mode=max "
+        '--output type=image,"name=ghcr.io/e/hello:abc",push=true --metadata-file metadata.json',
+        "PARASOL_BUILD_DRY_RUN: the image was not built (no digest, so nothing can be deployed)"]
+    assert not (tmp_path / "build.env").exists()
+    e2e = run(child["integration_test-e2e"]["script"][0])
+    assert e2e.returncode == 1 and e2e.stderr.startswith("e2e: no tests/e2e/package.json (add the Playwright tests")
+    k6 = run(child["integration_test-performance"]["script"][0])
+    assert k6.returncode == 1 and k6.stderr.startswith("performance: no k6 script at tests/performance/load.js")

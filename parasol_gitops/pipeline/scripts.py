@@ -116,10 +116,6 @@ fi
 # exact build command; PARASOL_BUILD_DRY_RUN=true stops there (a runner without a container engine), and
 # then no digest is handed on, so no deploy can follow a build that did not happen.
 GITLAB_BUILD = DOCKERFILE_CHECK + """\
-mkdir -p ~/.docker
-registry=${IMAGE%%/*}
-printf '{"auths":{"%s":{"username":"%s","password":"%s"}}}' "$registry" "$REGISTRY_USER" "$REGISTRY_PASSWORD" \\
-  > ~/.docker/config.json
 names="$IMAGE:$CI_COMMIT_SHA"
 if [ -n "${CI_COMMIT_TAG:-}" ]; then names="$names,$IMAGE:${CI_COMMIT_TAG#v}"; fi
 set -- build --frontend dockerfile.v0 \\
@@ -135,6 +131,11 @@ if [ "${PARASOL_BUILD_DRY_RUN:-}" = true ]; then
   echo "PARASOL_BUILD_DRY_RUN: the image was not built (no digest, so nothing can be deployed)"
   exit 0
 fi
+# registry credentials in a folder of this job only: a shell runner's own ~/.docker stays untouched
+DOCKER_CONFIG=$(mktemp -d)
+export DOCKER_CONFIG
+printf '{"auths":{"%s":{"username":"%s","password":"%s"}}}' "${IMAGE%%/*}" "$REGISTRY_USER" "$REGISTRY_PASSWORD" \\
+  > "$DOCKER_CONFIG/config.json"
 buildctl-daemonless.sh "$@"
 digest=$(sed -n 's/.*"containerimage.digest": *"\\([^"]*\\)".*/\\1/p' metadata.json)
 echo "IMAGE_DIGEST=$digest" > build.env
