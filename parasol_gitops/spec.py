@@ -49,6 +49,12 @@ class Service:
     bounded_contexts: list[str] = field(default_factory=list)
     tech_stack: dict[str, str] = field(default_factory=dict)
     japanese_name: str = ""  # the design's 日本語名 when it differs from display_name (Parasol service definitions)
+    # Performance and data (issue 12): SLO as availability % or {availability, latency_p95_ms}; expected load in
+    # requests per second (the capacity plan sizes production for 10x); migration Job command (PreSync hook).
+    slo: float | dict[str, float] | None = None
+    expected_rps: float | None = None
+    rps_per_pod: float | None = None
+    migration_command: list[str] = field(default_factory=list)
 
     @property
     def hpa_min(self) -> int:
@@ -94,10 +100,16 @@ class PlatformSpec:
     rto_hours: int = 4
     docs_language: str = "en"  # en | ja
     argocd_version: str = "v2.14.11"
+    database_provider: str = "cloudnative-pg"  # cloudnative-pg | external
+    backup_bucket: str = ""  # empty → s3://<project>-db-backups (the template's default)
 
     def to_answers(self) -> dict[str, Any]:
-        """The spec as Copier answers (plain data, stable key order)."""
-        return asdict(self)
+        """The spec as Copier answers (plain data, stable key order); an empty backup bucket takes the template's
+        default (it derives from the project name)."""
+        answers = asdict(self)
+        if not answers["backup_bucket"]:
+            del answers["backup_bucket"]
+        return answers
 
     @classmethod
     def from_answers(cls, answers: dict[str, Any], *, source: str = "answers") -> PlatformSpec:
