@@ -55,6 +55,7 @@ class Service:
     expected_rps: float | None = None
     rps_per_pod: float | None = None
     migration_command: list[str] = field(default_factory=list)
+    autoscaling: dict[str, int] = field(default_factory=dict)  # declared range {min, max}: its max wins over the plan
     metrics_prefix: str = ""  # empty → the name with '_' for '-' (the business-metrics dashboard reads <prefix>_*)
 
     @property
