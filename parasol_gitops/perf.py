@@ -186,7 +186,8 @@ def load(root: Path) -> tuple[list[Run], list[str]]:
             runs.append(Run(rel, day, str(data["service"]), passed))
         except (yaml.YAMLError, OSError, UnicodeDecodeError, KeyError, TypeError, ValueError):
             invalid.append(rel)
-    runs.sort(key=lambda r: (r.date, r.file))
+    # same day: <date>-<service>.yaml, then -2, -3 … (shorter name first, so -10 comes after -9)
+    runs.sort(key=lambda r: (r.date, len(r.file), r.file))
     return runs, invalid
 
 
