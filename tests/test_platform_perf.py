@@ -189,6 +189,6 @@ def test_vms5_performance_gate_is_pending_then_failed_then_passed(repo: Path, tm
     assert _gate(old)["status"] == "pending"
     # a record whose "passed" contradicts its thresholds is not evidence of a pass
     forged = repo / "perf/runs" / f"{today}-orders-2.yaml"
-    forged.write_text(forged.read_text(encoding="utf-8").replace("http_reqs rate>=95: true", "http_reqs rate>=95: false"),
-                      encoding="utf-8")
+    text = forged.read_text(encoding="utf-8")
+    forged.write_text(text.replace("http_reqs rate>=95: true", "http_reqs rate>=95: false"), encoding="utf-8")
     assert _gate(repo)["status"] == "failed"
