@@ -86,7 +86,7 @@ def _measured(metrics: dict[str, Any], metric: str, key: str) -> float | None:
     m = metrics.get(metric)
     if not isinstance(m, dict):
         return None
-    values = m.get("values") if isinstance(m.get("values"), dict) else m
+    values: dict[str, Any] = m["values"] if isinstance(m.get("values"), dict) else m
     legacy = {"rate": "value"} if metric == "http_req_failed" and "values" not in m else {}
     value = values.get(legacy.get(key, key))
     return round(float(value), 3) if isinstance(value, int | float) and not isinstance(value, bool) else None
@@ -107,7 +107,7 @@ def parse_summary(path: Path) -> dict[str, Any]:
     thresholds = _threshold_results(metrics, source)
     if not thresholds:
         raise InputError(t("perf.no_thresholds", path=source))
-    hint = data.get("parasol_gitops") if isinstance(data.get("parasol_gitops"), dict) else {}
+    hint: dict[str, Any] = data["parasol_gitops"] if isinstance(data.get("parasol_gitops"), dict) else {}
     profile = str(hint.get("profile") or "expected")
     return {
         "service": str(hint["service"]) if hint.get("service") else None,

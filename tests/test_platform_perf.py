@@ -192,3 +192,12 @@ def test_vms5_performance_gate_is_pending_then_failed_then_passed(repo: Path, tm
     text = forged.read_text(encoding="utf-8")
     forged.write_text(text.replace("http_reqs rate>=95: true", "http_reqs rate>=95: false"), encoding="utf-8")
     assert _gate(repo)["status"] == "failed"
+
+
+def test_help_lists_perf_and_alerts_without_heavy_imports() -> None:
+    from conftest import run_cli_subprocess
+
+    proc = run_cli_subprocess("--help")
+    assert proc.returncode == 0 and "  perf " in proc.stdout and "  alerts " in proc.stdout
+    assert run_cli_subprocess("perf", "record", "--help").returncode == 0
+    assert "--summary" in run_cli_subprocess("perf", "record", "--help").stdout

@@ -63,9 +63,9 @@ def check(objects: list[Obj]) -> list[Finding]:
     seen: set[tuple[str, str, str]] = set()
     unique: list[Obj] = []
     for o in objects:
-        key = (o.namespace, o.kind, o.name)
-        if key not in seen:
-            seen.add(key)
+        ident = (o.namespace, o.kind, o.name)
+        if ident not in seen:
+            seen.add(ident)
             unique.append(o)
     hpa_max: dict[tuple[str, str], int] = {}
     for h in (o for o in unique if o.kind == "HorizontalPodAutoscaler"):
