@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "test": ("parasol_gitops.commands.test", "test", "CI: lint, tests and coverage gate of one service (or its smoke test)."),
     "deploy": ("parasol_gitops.commands.deploy", "deploy", "CI: GitOps deploy of one service (bump, commit, push with retry)."),
     "rollback": ("parasol_gitops.commands.rollback", "rollback", "CI: revert a service's deploy commit and push."),
+    "perf": ("parasol_gitops.commands.perf", "perf", "Record k6 load-test runs as evidence for VMS5."),
+    "alerts": ("parasol_gitops.commands.alerts", "alerts", "Prove the alert rules with promtool (check + unit tests)."),
 }
 
 

@@ -86,8 +86,14 @@ class Service:
     tech_stack: dict[str, str] = field(default_factory=dict)
     japanese_name: str = ""  # the design's 日本語名 when it differs from display_name (Parasol service definitions)
     domain_type: str = ""  # the design's domain type as written ("VCI (Value-Critical Infrastructure)")
-    slo: float | None = None  # availability target in percent (99.5); None → the platform default 99.9
-    autoscaling: dict[str, int] = field(default_factory=dict)  # declared HPA range {min, max} in production
+    # Performance and data (issue 12): SLO as availability % or {availability, latency_p95_ms}; expected load in
+    # requests per second (the capacity plan sizes production for 10x); migration Job command (PreSync hook).
+    slo: float | dict[str, float] | None = None
+    expected_rps: float | None = None
+    rps_per_pod: float | None = None
+    migration_command: list[str] = field(default_factory=list)
+    autoscaling: dict[str, int] = field(default_factory=dict)  # declared range {min, max}: its max wins over the plan
+    metrics_prefix: str = ""  # empty → the name with '_' for '-' (the business-metrics dashboard reads <prefix>_*)
 
     @property
     def hpa_min(self) -> int:
@@ -140,10 +146,16 @@ class PlatformSpec:
     gateway: dict[str, Any] = field(default_factory=dict)  # {type: gateway-api, bff}
     organization: dict[str, Any] = field(default_factory=dict)  # {display_name, company, context, industry}
     decisions: list[dict[str, Any]] = field(default_factory=list)  # [{title, source, applied, effect}]
+    database_provider: str = "cloudnative-pg"  # cloudnative-pg | external
+    backup_bucket: str = ""  # empty → s3://<project>-db-backups (the template's default)
 
     def to_answers(self) -> dict[str, Any]:
-        """The spec as Copier answers (plain data, stable key order)."""
-        return asdict(self)
+        """The spec as Copier answers (plain data, stable key order); an empty backup bucket takes the template's
+        default (it derives from the project name)."""
+        answers = asdict(self)
+        if not answers["backup_bucket"]:
+            del answers["backup_bucket"]
+        return answers
 
     @classmethod
     def from_answers(cls, answers: dict[str, Any], *, source: str = "answers") -> PlatformSpec:
@@ -189,8 +201,14 @@ class PlatformSpec:
                     source, f"services[{i}].strategy",
                     f"unknown strategy '{svc.strategy}' (choose {', '.join(STRATEGIES)})",
                 )
-            if svc.slo is not None and not (isinstance(svc.slo, int | float) and 0 < svc.slo < 100):
-                raise SpecError(source, f"services[{i}].slo", f"'{svc.slo}' is not a percentage in (0, 100)")
+            availability = svc.slo.get("availability") if isinstance(svc.slo, dict) else svc.slo
+            if svc.slo is not None and not (
+                    isinstance(availability, int | float) and not isinstance(availability, bool)
+                    and 0 < availability < 100):
+                raise SpecError(source, f"services[{i}].slo", f"'{availability}' is not a percentage in (0, 100)")
+            latency = svc.slo.get("latency_p95_ms") if isinstance(svc.slo, dict) else None
+            if latency is not None and not (isinstance(latency, int | float) and latency > 0):
+                raise SpecError(source, f"services[{i}].slo.latency_p95_ms", f"'{latency}' is not a positive number")
             scale = svc.autoscaling
             if not isinstance(scale, dict) or set(scale) - {"min", "max"} or any(
                     not isinstance(v, int) or v < 1 for v in scale.values()) or scale.get("max", 10**9) < scale.get(

@@ -16,6 +16,8 @@ Gates (each worth 8 points, 40 in all):
   no error finding. Anything less is "failed" (no scan evidence in CI, or error findings).
 - **DR drill** passes only with a successful drill record younger than 90 days within the RTO/RPO objectives
   (see ``drill``); otherwise "pending".
+- **Load test / SLA** passes only when every service's newest k6 record (``perf record``) younger than 30 days
+  passed all its thresholds; "failed" when one failed; otherwise "pending" (see ``perf``).
 
 Checklists (12 items, 5 points each, 60 in all):
 - infrastructure: production environment (a ``production`` environment to which every service is deployed),
@@ -40,7 +42,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import drill
+from . import drill, perf
 from .messages import t
 from .validate import policies
 from .validate.engine import Result
@@ -210,6 +212,8 @@ def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
     dr = drill.gate(root, today=today, rto_hours=rto if isinstance(rto, int | float) else None,
                     rpo_hours=rpo if isinstance(rpo, int | float) else None)
     gates.append(Gate("dr_drill", dr.status, dr.status, t("vms5.f.dr_drill"), dr.reason))
+    pg = perf.gate(root, list(services), today=today)  # load tests / SLA (parasol_gitops/perf.py)
+    gates.append(Gate("performance", pg.status, pg.value, t("vms5.f.performance"), pg.reason))
 
     # checklists
     hpa_text = [json.dumps((o.data.get("spec") or {}).get("scaleTargetRef")) for o in objects

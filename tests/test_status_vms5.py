@@ -40,10 +40,10 @@ def test_score_is_the_sum_of_gate_and_item_points(tmp_path: Path) -> None:
     passed = sum(s == "passed" for s in gates(data).values())
     met = sum(items(data).values())
     assert data["score"] == 8 * passed + 5 * met
-    assert len(data["gates"]) == 5 and len(data["items"]) == 12
+    assert len(data["gates"]) == 6 and len(data["items"]) == 12
     # the hand-built repository has no pipeline.yaml, docs or drills: those gates fail or stay pending
     assert gates(data) == {"iac": "passed", "deployment_automation": "failed", "monitoring_coverage": "passed",
-                           "security_scan": "failed", "dr_drill": "pending"}
+                           "security_scan": "failed", "dr_drill": "pending", "performance": "pending"}
     assert items(data)["autoscaling"] and items(data)["network_security"] and not items(data)["runbooks"]
     assert len(data["next_actions"]) == sum(s != "passed" for s in gates(data).values()) + \
         sum(not m for m in items(data).values())  # one action per unmet gate or item
@@ -97,7 +97,7 @@ def test_generated_repository_passes_gates_and_dr_waits_for_a_drill(generated: P
     shutil.copytree(generated, repo)
     data = status(repo)
     assert gates(data) == {"iac": "passed", "deployment_automation": "passed", "monitoring_coverage": "passed",
-                           "security_scan": "passed", "dr_drill": "pending"}
+                           "security_scan": "passed", "dr_drill": "pending", "performance": "pending"}
     assert all(items(data).values()), data["items"]  # every checklist item is met by the template
     before = data["score"]
     assert before == 100 - 8  # everything but the drill

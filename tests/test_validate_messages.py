@@ -97,6 +97,9 @@ BEFORE: dict[str, tuple[str, str]] = {
     "PGO-HPA-BOUNDS": (
         "HorizontalPodAutoscaler bounds are not sane",
         "keep 1 <= minReplicas <= maxReplicas <= 100"),
+    "PGO-QUOTA-HPA": (  # added with the capacity plan (issue 12)
+        "ResourceQuota cannot hold the HPA maximum",
+        "raise the namespace's ResourceQuota to the capacity plan (every HPA at maxReplicas) or lower maxReplicas"),
     "PGO-PROJECT-WILDCARD": (
         "AppProject allows '*'",
         "list the exact source repositories, destinations and cluster-scoped kinds"),

@@ -68,6 +68,7 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("PGO-NETPOL-DEFAULT-DENY", "error"),
     Check("PGO-PDB", "error"),
     Check("PGO-HPA-BOUNDS", "error"),
+    Check("PGO-QUOTA-HPA", "error"),
     Check("PGO-PROJECT-WILDCARD", "error"),
     Check("PGO-SECRET-PLAINTEXT", "error"),
     Check("PGO-ROLLOUT-ANALYSIS", "error"),

@@ -36,6 +36,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from . import capacity
 from .findings import Finding, finding, finding_t
 from .render import Obj
 
@@ -85,6 +86,7 @@ def check_all(objects: list[Obj], services: Iterable[str]) -> list[Finding]:
             out.append(finding_t("PGO-SECRET-PLAINTEXT", obj.where, obj.label))
     out.extend(_default_deny(objects))
     out.extend(_pdb_and_hpa(objects))
+    out.extend(capacity.check(objects))
     out.extend(_rollout_analysis(objects))
     out.extend(_service_monitoring(objects, services))
     out.extend(_backups(objects))
