@@ -2,15 +2,17 @@
 
 Everything is computed from the repository on disk (through one ``validate`` run). Formulas:
 
-Gates (each worth 8 points, 40 in all):
+Gates (each worth 8 points, 48 in all):
 - **IaC** = Argo CD source paths and kustomize roots that exist and build (charts: render) ÷ all of them,
   and a root Application must exist. Passes at 100 %. A chart skipped for want of a renderer does not count.
 - **Deployment automation** = (service, environment) pairs deployed by an Argo CD Application whose service is
   built and bumped by the CI of ``pipeline.yaml`` (a ``services`` entry of that name) with the CI files in sync
   ÷ all (service, environment) pairs. Passes at 100 %. (Production may sync manually: the deploy is still a
   commit made by CI; the sync is an approval, not a hand-made change.)
-- **Monitoring coverage** = services with a ServiceMonitor/PodMonitor *and* alert rules *and* a dashboard ÷
-  all services (coverage as defined in ``validate.policies``). Passes at ≥ 95 %.
+- **Monitoring coverage** = services with metrics (a ServiceMonitor/PodMonitor), alert rules, a dashboard,
+  logs (a log pipeline is deployed: an Argo CD Application of a Loki/Alloy/OpenTelemetry Collector… chart or a
+  collector resource) *and* traces (its ConfigMap or workload sets ``OTEL_EXPORTER_OTLP_ENDPOINT``) ÷ all
+  services (coverage as defined in ``validate.policies``). Passes at ≥ 95 %.
 - **Security scan** passes when ``pipeline.yaml`` has a ``security_scan`` stage with a ``fail_on`` severity and
   image scanning on, the synthesized CI files are in sync (so the scan really runs), and ``validate`` reports
   no error finding. Anything less is "failed" (no scan evidence in CI, or error findings).
@@ -30,7 +32,8 @@ Checklists (12 items, 5 points each, 60 in all):
 - operational readiness: dashboards and alert rules for every service, a runbook document, on-call (an
   AlertmanagerConfig, or a document that describes on-call / オンコール).
 
-Score = sum of points (0–100). Bands: 90–100 🟢, 70–89 🟡, 50–69 🟠, ≤ 49 🔴.
+Score = sum of points ÷ the most there are (6 × 8 + 12 × 5 = 108), as a whole percentage (0–100).
+Bands: 90–100 🟢, 70–89 🟡, 50–69 🟠, ≤ 49 🔴.
 """
 
 from __future__ import annotations
@@ -264,7 +267,8 @@ def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
         item("on_call", "operational", bool(oncall), t("vms5.r.oncall.yes", doc=oncall[0] if oncall else ""),
              t("vms5.r.oncall.no")),
     ]
-    score = GATE_POINTS * sum(g.status == "passed" for g in gates) + ITEM_POINTS * sum(i.met for i in items)
+    points = GATE_POINTS * sum(g.status == "passed" for g in gates) + ITEM_POINTS * sum(i.met for i in items)
+    score = round(100 * points / (GATE_POINTS * len(gates) + ITEM_POINTS * len(items)))
     actions = [t("vms5.action.not_measured", install=HELM_INSTALL) if g.status == "not_measured"
                else t(f"vms5.action.{g.id}") for g in gates if g.status != "passed"]
     actions += [t(f"vms5.action.{i.id}") for i in items if not i.met]
