@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": ("parasol_gitops.commands.validate", "validate", "Build, schema-check and policy-check a GitOps repository."),
     "status": ("parasol_gitops.commands.status", "status", "Milestone readiness (status vms5)."),
     "dr": ("parasol_gitops.commands.dr", "dr", "Record disaster-recovery drills as evidence for VMS5."),
+    "verify": ("parasol_gitops.commands.verify", "verify", "After a deploy: health URL, Prometheus error rate and p95 vs the rollback thresholds."),
 }
 
 

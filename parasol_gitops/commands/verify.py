@@ -1,0 +1,47 @@
+"""``parasol-gitops verify``: parse, call :mod:`parasol_gitops.verify`, print one line per check, set the exit code."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+
+@click.command("verify")
+@click.option("--service", required=True, help="Service name as in pipeline.yaml services[].name.")
+@click.option("--env", "env", required=True, help="Environment name as in pipeline.yaml environments[].name.")
+@click.option("--spec", "spec_path", default="pipeline.yaml", show_default=True, type=click.Path(path_type=Path),
+              help="The pipeline spec: thresholds (settings.rollback) and the environment's URL pattern.")
+@click.option("--url", default=None, help="Base URL of the service; /healthz is appended. "
+                                          "Default: the environment's url pattern with {service} replaced.")
+@click.option("--prometheus", default=None, help="Prometheus base URL. Default: $PROMETHEUS_URL.")
+@click.option("--window", default=300, show_default=True, type=click.IntRange(min=2),
+              help="Seconds to observe the service after verify starts; also the PromQL range and the baseline "
+                   "window before it.")
+@click.option("--timeout", default=600, show_default=True, type=click.IntRange(min=3),
+              help="Upper bound of the whole run in seconds; must exceed --window.")
+def verify(service: str, env: str, spec_path: Path, url: str | None, prometheus: str | None, window: int,
+           timeout: int) -> None:
+    """Verify a deploy: health URL, then Prometheus error rate and p95 latency against the rollback thresholds.
+
+    Exit 0 healthy, 1 unhealthy or not measurable (one line per failed check), 2 bad input.
+    """
+    from .. import verify as verify_module
+    from ..errors import CheckFailed, InputError
+    from ..messages import t
+    from ..pipeline import load_spec
+
+    if not spec_path.is_file() and not spec_path.exists():
+        raise InputError(t("verify.no_spec", path=str(spec_path)))
+    spec = load_spec(spec_path, display=str(spec_path))
+    target = verify_module.resolve_target(spec, service=service, env=env, url=url,
+                                          prometheus=prometheus or os.environ.get("PROMETHEUS_URL") or None,
+                                          spec_name=str(spec_path))
+    result = verify_module.verify(target, window=window, timeout=timeout)
+    for check in result.checks:
+        click.echo(("ok    " if check.ok else "FAIL  ") + check.line)
+    if not result.healthy:
+        raise CheckFailed(t("verify.summary.fail", service=service, env=env, failed=len(result.failed),
+                            count=len(result.checks)))
+    click.echo(t("verify.summary.ok", service=service, env=env, count=len(result.checks)))
