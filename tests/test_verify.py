@@ -357,3 +357,20 @@ def test_real_prometheus_healthy_traffic_passes_and_ten_percent_5xx_fails(tmp_pa
         assert 7 <= measured <= 13, failed[0]  # 10 % of the driver's requests, give or take a scrape edge
         assert failed[0].split(">")[1].startswith(" 5 % (orders, last 5 s")
     assert traffic.codes.get(500, 0) > 0
+
+
+def test_window_defaults_to_the_canary_interval_and_the_environment_overrides(
+        tmp_path: Path, stub: Stub, fake_clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VERIFY_WINDOW_SECONDS", raising=False)
+    monkeypatch.delenv("VERIFY_TIMEOUT_SECONDS", raising=False)
+    spec = write_spec(tmp_path)
+    spec.write_text(spec.read_text() + "settings:\n  canary_interval_minutes: 2\n")
+    result = verify_cli(spec, "--url", stub.url + "/svc", "--prometheus", stub.url)
+    assert result.exit_code == 0, result.stdout
+    assert "(orders, last 120 s)" in result.stdout and sum(fake_clock.slept) == pytest.approx(120)
+    result = verify_cli(spec, "--url", stub.url + "/svc", "--prometheus", stub.url,
+                        env={"VERIFY_WINDOW_SECONDS": "7"})
+    assert "(orders, last 7 s)" in result.stdout
+    result = verify_cli(spec, "--url", stub.url + "/svc", "--prometheus", stub.url,
+                        env={"VERIFY_WINDOW_SECONDS": "7", "VERIFY_TIMEOUT_SECONDS": "7"})
+    assert result.exit_code == 2 and "--timeout (7 s) must be longer than --window (7 s)" in result.stderr
