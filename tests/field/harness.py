@@ -69,9 +69,10 @@ def _stop(proc: subprocess.Popen[bytes], timer: threading.Timer) -> None:
 
 
 @contextlib.contextmanager
-def sample_service(source: Path, *, max_seconds: float = 300) -> Iterator[str]:
-    """Run the Python sample service from ``source`` (its folder) on a free port; yields its base URL."""
-    port = free_port()
+def sample_service(source: Path, *, port: int | None = None, max_seconds: float = 300) -> Iterator[str]:
+    """Run the Python sample service from ``source`` (its folder) on ``port`` (default a free one); yields its
+    base URL."""
+    port = port or free_port()
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "FAIL_PERCENT": "0"}
     proc = subprocess.Popen([sys.executable, str(source / "app.py")], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
