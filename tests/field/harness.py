@@ -24,7 +24,7 @@ import pytest
 
 SERVICES_DIR = Path(__file__).resolve().parent / "services"
 # sample folder → the service name the field test gives it
-SAMPLES = {"orders": "python", "payments": "node", "inventory": "java"}
+SAMPLES = {"orders": "python", "payments": "node", "inventory": "rust"}
 
 
 def free_port() -> int:
