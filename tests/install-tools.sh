@@ -19,6 +19,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 python3 -m pip install -q --disable-pip-version-check -e "$here[test]"
+# the field test's Python sample service: its generated lint_and_test job runs ruff and pytest --cov, and
+# installs them from here (the job's venv sees these site-packages), so the test needs no index
+python3 -m pip install -q --disable-pip-version-check pytest-cov
 
 if [ ! -x "$tools/node_modules/.bin/gitlab-ci-local" ]; then
   npm install --silent --no-audit --no-fund --prefix "$tools" gitlab-ci-local@4.70.0 >/dev/null
