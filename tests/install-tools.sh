@@ -12,6 +12,9 @@ command -v rsync >/dev/null 2>&1 || need_apt+=(rsync)
 command -v git >/dev/null 2>&1 || need_apt+=(git)
 # promtool proves alert rules; a real Prometheus server answers the verify step in the field test
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
+# the field test's Rust sample service: its generated lint_and_test job runs cargo clippy and cargo test
+command -v cargo >/dev/null 2>&1 || need_apt+=(cargo)
+cargo clippy --version >/dev/null 2>&1 || need_apt+=(rust-clippy)
 if [ ${#need_apt[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
