@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from . import appgraph, pipeline_sync, policies
+from . import appgraph, pipeline_sync, policies, sandbox
 from .findings import Finding, finding
 from .render import Obj, Progress, Renderer, kustomize_command
 from .schemas import BUILTIN_GROUPS, CoreSchemas, CustomSchemas, error_summary, is_core_group, split_api_version
@@ -37,6 +37,12 @@ class Result:
 
 def run(root: Path, *, schema_locations: list[str] | None = None, kube_version: str = DEFAULT_KUBE_VERSION,
         progress: Progress | None = None) -> Result:
+    # children (kustomize, the Helm renderer) and temporary folders never outlive the run, even on SIGINT/SIGTERM
+    with sandbox.guarded():
+        return _run(root, schema_locations=schema_locations, kube_version=kube_version, progress=progress)
+
+
+def _run(root: Path, *, schema_locations: list[str] | None, kube_version: str, progress: Progress | None) -> Result:
     if not root.is_dir():
         raise InputError(f"{root}: not a folder")
     root = root.resolve()

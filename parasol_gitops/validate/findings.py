@@ -44,6 +44,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     # build and schema
     Check("PGO-BUILD", "error"),
     Check("PGO-REMOTE-BASE", "info"),
+    Check("PGO-REMOTE-REF", "error"),
+    Check("PGO-OUTSIDE-ROOT", "error"),
+    Check("PGO-INPUT-LIMIT", "error"),
     Check("PGO-HELM-RENDER", "error"),
     Check("PGO-HELM-SKIPPED", "info"),
     Check("PGO-SCHEMA", "error"),

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SpecError
+from . import sandbox
 from .findings import Finding, finding
 
 
@@ -19,6 +20,9 @@ def check(root: Path, answers: dict[str, Any]) -> tuple[list[Finding], dict[str,
     spec_file = root / "pipeline.yaml"
     if not spec_file.is_file():
         return [finding("PGO-PIPELINE-MISSING", ".", "pipeline.yaml not found")], facts
+    refused = sandbox.check_file(root.resolve(), spec_file)
+    if refused is not None:
+        return [finding(refused[0], "pipeline.yaml", f"{refused[1]}: not read")], facts
     try:
         from .. import pipeline as synth
     except ImportError:
@@ -52,7 +56,13 @@ def check(root: Path, answers: dict[str, Any]) -> tuple[list[Finding], dict[str,
             f = root / rel
             if not f.is_file():
                 out.append(finding("PGO-PIPELINE-DRIFT", rel, f"{target}: file missing"))
-            elif f.read_text(encoding="utf-8") != text:
+                continue
+            try:
+                same = sandbox.read_text(root.resolve(), f) == text
+            except (sandbox.Refused, OSError, UnicodeDecodeError) as exc:
+                out.append(finding("PGO-PIPELINE-DRIFT", rel, f"{target}: {exc}"))
+                continue
+            if not same:
                 out.append(finding("PGO-PIPELINE-DRIFT", rel, f"{target}: differs from pipeline.yaml"))
     facts["in_sync"] = not out
     return out, facts
