@@ -24,6 +24,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": ("parasol_gitops.commands.validate", "validate", "Build, schema-check and policy-check a GitOps repository."),
     "status": ("parasol_gitops.commands.status", "status", "Milestone readiness (status vms5)."),
     "dr": ("parasol_gitops.commands.dr", "dr", "Record disaster-recovery drills as evidence for VMS5."),
+    "changes": ("parasol_gitops.commands.changes", "changes", "CI: the services a change must run (a GitHub matrix or JSON)."),
+    "test": ("parasol_gitops.commands.test", "test", "CI: lint, tests and coverage gate of one service (or its smoke test)."),
+    "deploy": ("parasol_gitops.commands.deploy", "deploy", "CI: GitOps deploy of one service (bump, commit, push with retry)."),
+    "rollback": ("parasol_gitops.commands.rollback", "rollback", "CI: revert a service's deploy commit and push."),
     "verify": ("parasol_gitops.commands.verify", "verify", "After a deploy: health URL, Prometheus error rate and p95 vs the rollback thresholds."),
 }
 
@@ -81,7 +85,9 @@ def main(argv: list[str] | None = None) -> Any:
     except click.ClickException as exc:  # usage errors: click's own one-line message, exit 2
         exc.show()
         sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code)
-    except click.Abort:
+    except click.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # Ctrl-C or SIGTERM: click wraps it; cleanups have run
+            sys.exit(130)
         click.echo("aborted", err=True)
         sys.exit(2)
     except ParasolGitopsError as exc:

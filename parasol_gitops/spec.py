@@ -85,14 +85,19 @@ class Service:
     bounded_contexts: list[str] = field(default_factory=list)
     tech_stack: dict[str, str] = field(default_factory=dict)
     japanese_name: str = ""  # the design's 日本語名 when it differs from display_name (Parasol service definitions)
+    domain_type: str = ""  # the design's domain type as written ("VCI (Value-Critical Infrastructure)")
+    slo: float | None = None  # availability target in percent (99.5); None → the platform default 99.9
+    autoscaling: dict[str, int] = field(default_factory=dict)  # declared HPA range {min, max} in production
 
     @property
     def hpa_min(self) -> int:
-        return HPA_BOUNDS.get(self.scaling, HPA_BOUNDS["medium"])[0]
+        return int(self.autoscaling.get("min") or HPA_BOUNDS.get(self.scaling, HPA_BOUNDS["medium"])[0])
 
     @property
     def hpa_max(self) -> int:
-        return HPA_BOUNDS.get(self.scaling, HPA_BOUNDS["medium"])[1]
+        declared = self.autoscaling.get("max")
+        return max(int(declared), self.hpa_min) if declared else max(
+            HPA_BOUNDS.get(self.scaling, HPA_BOUNDS["medium"])[1], self.hpa_min)
 
 
 @dataclass
@@ -130,6 +135,11 @@ class PlatformSpec:
     rto_hours: int = 4
     docs_language: str = "en"  # en | ja
     argocd_version: str = "v2.14.11"
+    # Decisions a Parasol project made (parasol/decisions_map.py); empty outside Parasol projects.
+    event_bus: dict[str, Any] = field(default_factory=dict)  # {type: kafka|nats|rabbitmq|managed, managed_service}
+    gateway: dict[str, Any] = field(default_factory=dict)  # {type: gateway-api, bff}
+    organization: dict[str, Any] = field(default_factory=dict)  # {display_name, company, context, industry}
+    decisions: list[dict[str, Any]] = field(default_factory=list)  # [{title, source, applied, effect}]
 
     def to_answers(self) -> dict[str, Any]:
         """The spec as Copier answers (plain data, stable key order)."""
@@ -179,6 +189,13 @@ class PlatformSpec:
                     source, f"services[{i}].strategy",
                     f"unknown strategy '{svc.strategy}' (choose {', '.join(STRATEGIES)})",
                 )
+            if svc.slo is not None and not (isinstance(svc.slo, int | float) and 0 < svc.slo < 100):
+                raise SpecError(source, f"services[{i}].slo", f"'{svc.slo}' is not a percentage in (0, 100)")
+            scale = svc.autoscaling
+            if not isinstance(scale, dict) or set(scale) - {"min", "max"} or any(
+                    not isinstance(v, int) or v < 1 for v in scale.values()) or scale.get("max", 10**9) < scale.get(
+                    "min", 1):
+                raise SpecError(source, f"services[{i}].autoscaling", "must be {min, max} with 1 <= min <= max")
             for key in ("image", "ingress_path", "source_path"):
                 if getattr(svc, key):
                     _check(source, f"services[{i}].{key}", getattr(svc, key), key)
@@ -198,7 +215,8 @@ class PlatformSpec:
                     _check(source, f"services[{i}].events.{key}[{j}]", event, "event")
             texts = [("display_name", svc.display_name), ("japanese_name", svc.japanese_name),
                      *((f"bounded_contexts[{j}]", b) for j, b in enumerate(svc.bounded_contexts)),
-                     *((f"tech_stack.{k}", f"{k} {v}") for k, v in svc.tech_stack.items())]
+                     *((f"tech_stack.{k}", f"{k} {v}") for k, v in svc.tech_stack.items()),
+                     ("domain_type", svc.domain_type)]
             for key, text in texts:
                 bad = unsafe_content(str(text)) or ("a control character" if FREE_TEXT_BAD.search(str(text)) else None)
                 if bad:

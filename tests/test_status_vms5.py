@@ -142,3 +142,79 @@ def test_pipeline_drift_and_invalid_pipeline_are_errors(generated: Path, tmp_pat
     res = run_cli("validate", str(repo), "--format", "json", "--schema-location", str(CRD_SCHEMAS))
     assert res.exit_code == 1
     assert "PGO-PIPELINE-SPEC" in {f["id"] for f in json.loads(res.stdout)["findings"]}
+
+
+def test_inside_a_parasol_project_the_platform_is_graded(tmp_path: Path) -> None:
+    """Issue 13.1: from the project root (or outputs/, outputs/4-architecture) status grades outputs/7-platform,
+    and the markdown report goes to outputs/7-platform/vms5-report.md only."""
+    find_tool("kubectl")
+    project = tmp_path / "proj"
+    (project / "outputs/4-architecture").mkdir(parents=True)
+    (project / "parasol.yaml").write_text("project:\n  name: demo\nsettings:\n  language: en\n", encoding="utf-8")
+    platform = write_repo(project / "outputs/7-platform", envs=("dev", "production"))
+    direct = status(platform)
+    for where in (project, project / "outputs", project / "outputs/4-architecture"):
+        assert status(where) == direct
+    res = run_cli("status", "vms5", "--format", "markdown", "--schema-location", str(CRD_SCHEMAS), cwd=project)
+    assert res.exit_code == 0, res.stderr
+    assert (platform / "vms5-report.md").read_text(encoding="utf-8") == res.stdout
+    assert not (project / "vms5-report.md").exists() and not (project / "docs").exists()
+    assert "no root Application" not in res.stdout
+
+
+def test_inside_a_parasol_project_without_a_platform_is_exit_2(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    (project / "outputs").mkdir(parents=True)
+    (project / "parasol.yaml").write_text("project:\n  name: demo\n", encoding="utf-8")
+    res = run_cli("status", "vms5", str(project))
+    assert res.exit_code == 2 and "parasol-gitops platform" in res.stderr
+    assert not list(project.rglob("vms5-report.md"))
+
+
+# ---- issue 13.2: gates measure what Argo CD syncs; a check that cannot run is "not measured" -----------------
+def _gate(data: dict[str, Any], gate_id: str) -> dict[str, Any]:
+    return next(g for g in data["gates"] if g["id"] == gate_id)
+
+
+@pytest.mark.parametrize("answers", [{"layout": "parasol"}, {"packaging": "helm"}, {"layout": "parasol",
+                                                                                     "packaging": "helm"}],
+                         ids=["kustomize-with-undeployed-chart-views", "helm", "parasol-helm"])
+def test_removing_one_deployed_servicemonitor_lowers_monitoring(tmp_path: Path, answers: dict[str, str]) -> None:
+    """The Parasol layout also renders kubernetes/helm/<svc> charts (views no Application syncs) that carry a
+    ServiceMonitor each: they must not stand in for the deployed one that was removed."""
+    find_tool("kubectl")
+    from parasol_gitops import scaffold
+
+    repo = tmp_path / "repo"
+    scaffold.copy(repo, answers)
+    assert _gate(status(repo), "monitoring_coverage")["value"] == "100 %"
+    if answers.get("packaging") == "helm":
+        chart_root = "kubernetes/helm" if answers.get("layout") == "parasol" else "helm"
+        (repo / chart_root / "orders/templates/servicemonitor.yaml").unlink()
+    else:
+        edit_yaml(repo / "services/orders/base/kustomization.yaml",
+                  lambda d: d[0]["resources"].remove("servicemonitor.yaml"))
+    mon = _gate(status(repo), "monitoring_coverage")
+    assert mon["value"] != "100 %" and mon["status"] == "failed", mon
+    assert "orders" in mon["reason"]
+
+
+def test_hidden_renderer_makes_the_gate_not_measured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    find_tool("kubectl")
+    import sys
+
+    from parasol_gitops import scaffold
+
+    repo = tmp_path / "repo"
+    scaffold.copy(repo, {"packaging": "helm"})
+    monkeypatch.setitem(sys.modules, "helm_python", None)  # `import helm_python` now raises ImportError
+    data = status(repo)
+    iac = _gate(data, "iac")
+    assert iac["status"] == "not_measured" and iac["value"] == "not measured"
+    assert "pip install helm-python-sdk" in iac["reason"] and "helm_python" in iac["reason"]
+    mon = _gate(data, "monitoring_coverage")  # the deployed charts' ServiceMonitors were never seen
+    assert mon["status"] == "not_measured" and "pip install helm-python-sdk" in mon["reason"]
+    assert any("pip install helm-python-sdk" in a for a in data["next_actions"])
+    assert not any("do not build" in a for a in data["next_actions"])  # not the wrong way any more
+    text = status(repo, fmt="text")["text"]
+    assert "⚪" in text and "not measured" in text

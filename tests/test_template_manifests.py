@@ -385,7 +385,9 @@ def test_monitoring_alerts_dashboards_and_analysis_per_service(repo: Rendered) -
         for svc in service_names(repo):
             assert f'service=\\"{svc}\\"' in overview
         templates = {t["metadata"]["name"]: t for t in objects_by_kind(objs, "AnalysisTemplate")}
-        assert templates["error-rate"]["spec"]["metrics"][0]["successCondition"].endswith("<= 0.05")
+        error_rate = templates["error-rate"]["spec"]
+        assert error_rate["metrics"][0]["successCondition"].endswith("<= {{args.max-error-rate}}")
+        assert {"name": "max-error-rate", "value": "0.05"} in error_rate["args"]  # each Rollout passes its SLO's
         assert templates["latency-vs-baseline"]["spec"]["metrics"][0]["successCondition"].endswith("<= 2")
         if not is_helm(repo):
             for svc in service_names(repo):

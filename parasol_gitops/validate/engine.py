@@ -85,7 +85,7 @@ def _evaluate(root: Path, renderer: Renderer, extra: list[Obj], answers: dict[st
     pool.extend(extra)
     graph = appgraph.resolve(root, renderer, pool, answers)
     _fill_namespaces(pool, graph)
-    objects = _unique(pool)
+    objects = _unique(pool, set(graph.source_paths))
     findings: list[Finding] = [*renderer.findings, *graph.findings]
     stats = _schemas(objects, core, custom, findings, checked)
     stats.update({"kustomizations_built": len(renderer.built), "build_failures": len(renderer.build_errors),
@@ -133,15 +133,27 @@ def _longest_prefix_match(origin: str, dest: dict[str, str]) -> str | None:
     return None
 
 
-def _unique(pool: list[Obj]) -> list[Obj]:
+def _unique(pool: list[Obj], synced: set[str] | None = None) -> list[Obj]:
+    """One object per identical content. Of identical copies the one an Application syncs is kept (the Parasol
+    ``kubernetes/`` views repeat the deployed objects), so gates that count deployed objects still see it."""
+    synced = synced or set()
+
+    def deployed(origin: str) -> bool:
+        base = origin.split("[", 1)[0]
+        return any(base == p or base.startswith(p.rstrip("/") + "/") for p in synced)
+
     seen: set[str] = set()
     out = []
-    for o in sorted(pool, key=lambda o: (o.origin, o.kind, o.namespace, o.name)):
+
+    def order(o: Obj) -> tuple[str, str, str, str]:
+        return (o.origin, o.kind, o.namespace, o.name)
+
+    for o in sorted(pool, key=lambda o: (not deployed(o.origin), *order(o))):
         key = json.dumps(o.data, sort_keys=True, default=str)
         if key not in seen:
             seen.add(key)
             out.append(o)
-    return out
+    return sorted(out, key=order)
 
 
 def _validator(o: Obj, core: CoreSchemas, custom: CustomSchemas) -> Any:
