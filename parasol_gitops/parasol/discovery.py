@@ -26,8 +26,12 @@ Mapping rules (documented in the README section of the report):
 - scaling 高/中/低 → high/medium/low; a range such as 低〜中 takes its upper end (capacity errs high).
 - stores: PostgreSQL (TimescaleDB too: it is a PostgreSQL extension) → database postgresql, Redis → cache redis;
   other stores (MongoDB, Elasticsearch, S3 …) are not provisioned and are listed as notes.
-"""
 
+Each source has its reader in ``readers/`` (``parasol_yaml``, ``service_boundaries``, ``service_definitions``,
+``guides``, ``bounded_contexts``; the other layouts through ``layouts``), the text heuristics they share live in
+``heuristics``, and ``grouping`` decides which candidates are one service. This module runs them and merges each
+group, one small step per field.
+"""
 
 from __future__ import annotations
 
@@ -49,7 +53,7 @@ from .readers.files import Reader
 from .readers.guides import guides_present
 
 # Re-exported: layouts, commands and tests import these from here.
-__all__ = ["Candidate", "DiscoveredService", "Discovery", "Reader", "check_name", "criticality_of", "discover",
+__all__ = ["Candidate", "DiscoveredService", "Discovery", "check_name", "criticality_of", "discover",
            "guides_present", "norm", "scaling_level", "stores_in", "topic"]
 
 GRPC_PORT = 9090
@@ -71,7 +75,6 @@ class Discovery:
     sources: list[str]  # every file read, relative to the project
     notes: list[str] = field(default_factory=list)
     decisions: list[Any] = field(default_factory=list)  # readers.decisions.Decision, in reading order
-
 
 
 def discover(project: ParasolProject) -> Discovery:

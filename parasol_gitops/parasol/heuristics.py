@@ -23,7 +23,6 @@ TECH_LABELS = {"言語": "language", "language": "language", "runtime": "languag
                "database": "database", "db": "database", "api": "api"}
 
 
-
 def norm(name: str) -> str:
     """Matching key for names written differently in different documents ("Beer Development Service",
     "beer-development-service")."""
