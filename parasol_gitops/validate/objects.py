@@ -49,7 +49,7 @@ class Obj:
 
 def parse(text: str, origin: str) -> list[Obj]:
     """The Kubernetes objects in a YAML stream (``kind: List`` unpacked); raises ``yaml.YAMLError``."""
-    out = []
+    out: list[Obj] = []
     for doc in yaml.load_all(text, Loader=Loader):
         if isinstance(doc, dict) and doc.get("kind") == "List" and isinstance(doc.get("items"), list):
             out.extend(Obj(i, origin) for i in doc["items"] if _is_object(i))

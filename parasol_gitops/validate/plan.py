@@ -58,10 +58,10 @@ def discover(root: Path) -> Kustomizations:
         if rel in found:
             continue
         folder = root / rel
-        name = next((n for n in KUSTOMIZATION_FILES if (folder / n).is_file()), None)
-        if name is None:
+        file = next((folder / n for n in KUSTOMIZATION_FILES if (folder / n).is_file()), None)
+        if file is None:
             continue
-        k = parse_kustomization(root, rel, folder / name)
+        k = parse_kustomization(root, rel, file)
         k.hidden = True
         found[rel] = k
         pending.extend(k.local_refs)
