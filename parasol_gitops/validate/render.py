@@ -18,7 +18,8 @@ child Python process each. Every child runs offline, in its own process group, w
 
 This module holds the :class:`Renderer` (the state of one run and the order of its steps) and names the public
 interface; the work is done by :mod:`.plan` (which folders, which batches), :mod:`.run` (the kustomize and Helm
-children), :mod:`.locate` (which file declared an object), :mod:`.objects` and :mod:`.tree` (the one walk).
+children), :mod:`.locate` (which file declared an object), :mod:`.plain` (plain YAML files), :mod:`.objects` and
+:mod:`.tree` (the one walk).
 """
 
 from __future__ import annotations
@@ -30,15 +31,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from . import locate, plan, run, sandbox, tree
+from . import locate, plan, run, sandbox
 from .findings import Finding, finding
 from .locate import ORIGIN_ANNOTATION
 from .objects import Obj, parse
+from .plain import PlainYaml
 from .plan import BATCH_BYTES, BATCH_MAX, KUSTOMIZATION_FILES, Kustomization
-from .run import Kustomize, kustomize_command, one_line
-from .tree import SKIP_DIRS, lexical, walk
+from .run import Kustomize, kustomize_command
+from .tree import SKIP_DIRS
 
 __all__ = ["BATCH_BYTES", "BATCH_MAX", "KUSTOMIZATION_FILES", "ORIGIN_ANNOTATION", "SKIP_DIRS", "Kustomization",
            "Obj", "Progress", "Renderer", "kustomize_command"]
@@ -47,7 +47,7 @@ Progress = Callable[[int, int, str], None]
 
 
 @dataclass
-class Renderer:
+class Renderer(PlainYaml):
     root: Path
     command: list[str]
     workers: int = field(default_factory=lambda: max(2, min(16, (os.cpu_count() or 2) * 2)))
@@ -154,78 +154,11 @@ class Renderer:
         if blockers != [rel]:
             self._problem(first.problems[0][0], rel, self.build_errors[rel])
 
-    def _problem(self, check: str, where: str, message: str) -> None:
-        f = finding(check, where, message)
-        if f not in self.findings:
-            self.findings.append(f)
-
-    def _load_remote_kustomization(self, rel: str) -> None:
-        k = self.kustomizations[rel]
-        objs: list[Obj] = []
-        for f in k.local_files:
-            try:
-                objs.extend(parse(sandbox.read_text(self.root, self.root / f), f))
-            except (OSError, UnicodeDecodeError, yaml.YAMLError, sandbox.Refused) as exc:
-                self.build_errors[rel] = f"{f}: {one_line(str(exc))}"
-                self.findings.append(finding("PGO-BUILD", rel, self.build_errors[rel]))
-                return
-        self.built[rel] = objs
-        remote = sorted({r for inc in self.closure(rel) if inc in self.kustomizations
-                         for r in self.kustomizations[inc].remote_refs})
-        self.findings.append(finding("PGO-REMOTE-BASE", rel, ", ".join(remote)))
-
     # ---- declaring files, on demand (:mod:`.locate`) -----------------------------------------------
     def attach_sources(self, rels: Iterable[str]) -> bool:
         """Set ``source`` (the file declaring it) on the built objects of ``rels``; True when any was set."""
         todo = sorted(r for r in set(rels) if r in self.built and not self.needs_network(r))
         return locate.attach_sources(self.kustomize, self.built, todo, self.workers)
-
-    # ---- plain YAML (Argo CD directory sources and loose manifests) -------------------------------
-    def load_directory(self, rel: str, *, recurse: bool = False) -> list[Obj]:
-        folder = self.root / rel
-        if not sandbox.inside(self.root, folder):
-            self.build_errors[rel] = "resolves outside the repository root: not read"
-            self._problem("PGO-OUTSIDE-ROOT", rel, self.build_errors[rel])
-            return []
-        objs: list[Obj] = []
-        for here, _dirnames, filenames in walk(folder, skip_hidden=False, recurse=recurse):
-            for name in sorted(filenames):
-                f = here / name
-                if f.suffix in (".yaml", ".yml", ".json") and name not in KUSTOMIZATION_FILES:
-                    objs.extend(self.load_file(f))
-        return objs
-
-    def load_file(self, f: Path) -> list[Obj]:
-        rel = lexical(self.root, f)
-        try:
-            return parse(sandbox.read_text(self.root, f), rel)
-        except sandbox.Refused as exc:
-            self._problem(exc.check, rel, str(exc))
-            return []
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            self.findings.append(finding("PGO-BUILD", rel, f"unreadable manifest: {one_line(str(exc))}"))
-            return []
-
-    def loose_manifests(self) -> list[Obj]:
-        """Kubernetes objects in YAML files outside every kustomization and chart (e.g. a plain bootstrap/)."""
-        owned = set(self.kustomizations) | set(self.charts())
-        objs: list[Obj] = []
-        for here, dirnames, filenames in walk(self.root):
-            if tree.rel(self.root, here) in owned:  # top-down walk: pruning here keeps every descendant out too
-                dirnames[:] = []
-                continue
-            for name in sorted(filenames):
-                if name.endswith((".yaml", ".yml")) and not name.startswith("."):
-                    where = lexical(self.root, here / name)
-                    try:
-                        docs = parse(sandbox.read_text(self.root, here / name), where)
-                    except sandbox.Refused as exc:
-                        self._problem(exc.check, where, str(exc))
-                        continue
-                    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-                        continue  # not a manifest (docs data, drill records …): not ours to judge
-                    objs.extend(docs)
-        return objs
 
     # ---- Helm (:mod:`.run`, :mod:`.helm_child`) ----------------------------------------------------
     def render_charts(self) -> list[Obj]:
