@@ -340,7 +340,7 @@ def stop_children() -> None:
 @contextlib.contextmanager
 def guarded() -> Iterator[None]:
     """SIGINT and SIGTERM kill the children's process groups and remove the temporaries before the run ends
-    (SIGINT → KeyboardInterrupt, which the CLI reports as "aborted", exit 2; SIGTERM → exit 143); on the way out
+    (SIGINT → KeyboardInterrupt, which the CLI reports as "aborted", exit 130; SIGTERM → exit 143); on the way out
     every temporary is removed anyway."""
     installed: dict[int, Any] = {}
 
