@@ -68,8 +68,8 @@ def test_every_seed_section_is_present_in_the_documents_language(name: str) -> N
     dr = doc(name, "disaster-recovery")
     steps = re.findall(r"^(\d)\. \*\*(.+?)\*\*", dr.split("\n## ")[-1], re.M)
     assert [(int(n), title) for n, title in steps] == [(i + 1, s[lang]) for i, s in enumerate(RECOVERY_STEPS)]
-    for command in ("kubectl apply -k bootstrap/", "velero restore create", "parasol-gitops dr record",
-                    "parasol-gitops validate"):
+    for command in ("kubectl apply --server-side --force-conflicts -k bootstrap/", "velero restore create",
+                    "parasol-gitops dr record", "parasol-gitops validate"):
         assert command in dr, (name, command)
 
 
