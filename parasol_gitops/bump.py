@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError, SpecError
 
@@ -67,6 +68,7 @@ def bump(overlay_dir: Path, image_name: str, new_ref: str, digest: str | None) -
         doc["images"] = images
     if not isinstance(images, list):
         raise SpecError(str(path), "images", "must be a list")
+    image_name = match_image(path, doc, image_name)
     entry = next((e for e in images if hasattr(e, "get") and e.get("name") == image_name), None)
     if entry is None:
         from ruamel.yaml.comments import CommentedMap
@@ -82,6 +84,90 @@ def bump(overlay_dir: Path, image_name: str, new_ref: str, digest: str | None) -
         return False
     write_files(path.parent, {path.name: text})
     return True
+
+
+def match_image(path: Path, doc: Any, wanted: str) -> str:
+    """The image of the overlay that ``wanted`` names: the one with that full name, else the only one whose last
+    path segment is ``wanted`` (``orders`` → ``ghcr.io/example/orders``). An overlay image is an ``images:``
+    entry or a container image in what the overlay builds (local resources, followed down). No match, or an
+    ambiguous one, is :class:`CheckFailed` listing the images there are: a new entry for an image nothing uses
+    would deploy nothing."""
+    from .errors import CheckFailed
+    from .messages import t
+
+    known = sorted(_entry_names(doc) | _container_images(path.parent, doc, set()))
+    if wanted in known:
+        return wanted
+    by_segment = [name for name in known if name.rsplit("/", 1)[-1] == wanted]
+    if len(by_segment) == 1:
+        return by_segment[0]
+    listed = ", ".join(known) or t("bump.no_images")
+    if by_segment:
+        raise CheckFailed(t("bump.ambiguous", name=wanted, overlay=str(path), images=", ".join(by_segment)))
+    raise CheckFailed(t("bump.no_match", name=wanted, overlay=str(path), images=listed))
+
+
+def _entry_names(doc: Any) -> set[str]:
+    images = doc.get("images") if hasattr(doc, "get") else None
+    return {str(e["name"]) for e in images or [] if hasattr(e, "get") and e.get("name")}
+
+
+def _container_images(folder: Path, doc: Any, seen: set[Path]) -> set[str]:
+    """Image names (no tag, no digest) of the containers in the local resources a kustomization builds."""
+    from ruamel.yaml.error import YAMLError
+
+    from .yamlio import dumper
+
+    found: set[str] = set()
+    if not hasattr(doc, "get"):
+        return found
+    refs = [*(doc.get("resources") or []), *(doc.get("bases") or []), *(doc.get("components") or [])]
+    for ref in refs:
+        if not isinstance(ref, str) or "://" in ref or ref.startswith(("github.com/", "git@")):
+            continue
+        target = (folder / ref).resolve()
+        if target in seen:
+            continue
+        seen.add(target)
+        if target.is_dir():
+            kfile = next((target / n for n in KUSTOMIZATION_NAMES if (target / n).is_file()), None)
+            if kfile is not None:
+                try:
+                    sub = dumper().load(kfile.read_text(encoding="utf-8"))
+                except (OSError, UnicodeDecodeError, YAMLError):
+                    continue  # an unreadable base only means fewer names to list
+                found |= _entry_names(sub) | _container_images(target, sub, seen)
+        elif target.is_file():
+            try:
+                docs = list(dumper().load_all(target.read_text(encoding="utf-8")))
+            except (OSError, UnicodeDecodeError, YAMLError):
+                continue
+            for d in docs:
+                found |= _images_in(d)
+    return found
+
+
+def _images_in(node: Any) -> set[str]:
+    out: set[str] = set()
+    if hasattr(node, "items"):
+        for key, value in node.items():
+            if key in ("containers", "initContainers") and isinstance(value, list):
+                for c in value:
+                    image = c.get("image") if hasattr(c, "get") else None
+                    if isinstance(image, str) and image:
+                        out.add(_strip_ref(image))
+            else:
+                out |= _images_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            out |= _images_in(item)
+    return out
+
+
+def _strip_ref(image: str) -> str:
+    name = image.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    return name.rsplit(":", 1)[0] if ":" in last else name
 
 
 def _bump_values(path: Path, image_name: str, new_ref: str, digest: str | None) -> bool:

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": ("parasol_gitops.commands.validate", "validate", "Build, schema-check and policy-check a GitOps repository."),
     "status": ("parasol_gitops.commands.status", "status", "Milestone readiness (status vms5)."),
     "dr": ("parasol_gitops.commands.dr", "dr", "Record disaster-recovery drills as evidence for VMS5."),
+    "service": ("parasol_gitops.commands.service", "service", "Add or remove a service (copier update with the new list)."),
 }
 
 
@@ -36,12 +37,33 @@ class LazyGroup(click.Group):
         if entry is None:
             return None
         module = importlib.import_module(entry[0])
-        return getattr(module, entry[1])
+        return _with_lang(getattr(module, entry[1]))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        messages.set_language(value)
+        root = ctx.find_root()
+        root.ensure_object(dict)
+        root.obj["lang_explicit"] = True
+
+
+def _with_lang(command: click.Command) -> click.Command:
+    """``--lang`` on the command and every subcommand too (``pipeline --lang ja``), not only before it; eager, so
+    that the messages of the command's own option checks are already in that language."""
+    if not any(p.name == "lang" for p in command.params):
+        command.params.append(click.Option(
+            ["--lang"], type=click.Choice(["en", "ja"]), default=None, expose_value=False, is_eager=True,
+            callback=_set_lang, help="Message language (default: locale or project setting)."))
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _with_lang(sub)
+    return command
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,7 +95,9 @@ def main(argv: list[str] | None = None) -> Any:
         click.echo("aborted", err=True)
         sys.exit(2)
     except ParasolGitopsError as exc:
-        click.echo(messages.t("error.prefix", message=exc.message), err=True)
+        # a check that printed its own result (validate's summary) fails with no message: said once, on stdout
+        if exc.message:
+            click.echo(messages.t("error.prefix", message=exc.message), err=True)
         if exc.hint:
             click.echo(messages.t("error.hint", hint=exc.hint), err=True)
         sys.exit(exc.exit_code)

@@ -117,7 +117,11 @@ def update(
             hint=messages.t("template.scaffold.update_dirty_hint"),
         )
     answers = _merge_data(data, data_file)
-    with _copier_errors(hints={"Unknown revision": messages.t("template.scaffold.update_unknown_commit")}):
+    from .answer_names import reject_unknown_questions
+    from .copier_speedups import update_speedups
+
+    with (_copier_errors(hints={"Unknown revision": messages.t("template.scaffold.update_unknown_commit")}),
+          update_speedups(dest), reject_unknown_questions(answers, "--data/--data-file")):
         copier.run_update(
             str(dest),
             data=answers,
@@ -165,7 +169,12 @@ def _render_into(
         src = bundled_template()
         # The bundled template is this checkout: render what is on disk, not the latest tag.
         vcs_ref = vcs_ref or "HEAD"
-    with _copier_errors(), _copy_speedups():
+    elif Path(src).expanduser().is_dir():
+        # Copier records _src_path as given: a relative path would only resolve from where `new` ran
+        src = str(Path(src).expanduser().resolve())
+    from .answer_names import reject_unknown_questions
+
+    with _copier_errors(), _copy_speedups(), reject_unknown_questions(answers, "--data/--data-file"):
         copier.run_copy(
             src,
             str(target),

@@ -215,9 +215,9 @@ def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
              t("vms5.r.oncall.no")),
     ]
     score = GATE_POINTS * sum(g.status == "passed" for g in gates) + ITEM_POINTS * sum(i.met for i in items)
-    actions = [t(f"vms5.action.{g.id}") for g in gates if g.status != "passed"]
-    actions += [t(f"vms5.action.{i.id}") for i in items if not i.met]
-    return Vms5(today.isoformat(), gates, items, score, band(score), list(dict.fromkeys(actions)))
+    from .vms5_actions import next_actions
+
+    return Vms5(today.isoformat(), gates, items, score, band(score), next_actions(result, gates, items))
 
 
 def as_text(v: Vms5) -> str:

@@ -31,14 +31,12 @@ def pipeline(target: str | None, spec: str, out: str, check: bool) -> None:
     data = load_spec(spec_path, display=shown)
     files = synthesize(data, target, source=shown)
     if check:
-        root = Path(out)
-        drifted = []
-        for rel in expected_files:
-            on_disk = root / rel
-            want = files.get(rel)
-            have = on_disk.read_text(encoding="utf-8") if on_disk.is_file() else None
-            if want != have:
-                drifted.append(rel)
+        from ..validate.pipeline_sync import drift, unified_diff
+
+        differences = drift(Path(out), files, list(expected_files))
+        drifted = [rel for rel, _, _ in differences]
+        for rel, have, want in differences:
+            click.echo(unified_diff(rel, have, want), nl=False)
         if drifted:
             raise CheckFailed(t("pipeline.check.drift", target=target, spec=shown, files=", ".join(drifted)))
         click.echo(t("pipeline.check.ok", target=target, spec=shown))

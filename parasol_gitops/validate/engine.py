@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from . import appgraph, pipeline_sync, policies
+from . import appgraph, conflicts, pipeline_sync, policies
 from .findings import Finding, finding
 from .render import Obj, Progress, Renderer, kustomize_command
 from .schemas import BUILTIN_GROUPS, CoreSchemas, CustomSchemas, error_summary, is_core_group, split_api_version
@@ -36,12 +36,13 @@ class Result:
 
 
 def run(root: Path, *, schema_locations: list[str] | None = None, kube_version: str = DEFAULT_KUBE_VERSION,
-        progress: Progress | None = None) -> Result:
+        progress: Progress | None = None, scope: Any = None) -> Result:
     if not root.is_dir():
         raise InputError(f"{root}: not a folder")
     root = root.resolve()
     custom = CustomSchemas(list(schema_locations or []))
-    renderer = Renderer(root, kustomize_command(), progress=progress)
+    # scope (validate --changed, see changed.py): a renderer that builds only what a diff can affect
+    renderer = (scope.renderer if scope is not None else Renderer)(root, kustomize_command(), progress=progress)
     renderer.discover()
     if not renderer.kustomizations and not renderer.charts():
         raise InputError(f"{root}: no kustomization.yaml or Helm chart found: is this a GitOps repository?")
@@ -67,7 +68,12 @@ def run(root: Path, *, schema_locations: list[str] | None = None, kube_version: 
     findings.extend(pipe_findings)
     for err in sorted(set(custom.fetch_errors)):
         findings.append(finding("PGO-SCHEMA-MISSING", "--schema-location", f"fetch failed: {err}"))
-    unique_findings = sorted(set(findings))
+    unique_findings = conflicts.apply(root, sorted(set(findings)))
+    if scope is not None:
+        unique_findings = scope.filter(unique_findings)
+        stats["kustomizations_built"] -= len(scope.placeholders)
+        stats["charts_rendered"] -= len(scope.skipped_charts)
+        stats["changed"] = scope.to_dict()
     return Result(root, unique_findings, objects, graph, stats, pipe_facts, answers)
 
 
