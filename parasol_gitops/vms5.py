@@ -225,7 +225,7 @@ def as_text(v: Vms5) -> str:
     w = max(_width(t(f"vms5.gate.{g.id}")) for g in v.gates)
     for g in v.gates:
         name = t(f"vms5.gate.{g.id}")
-        lines.append(f"  {_mark(g.status)} {name}{' ' * (w - _width(name))}  {g.value:>8}  {g.reason}")
+        lines.append(f"  {_mark(g.status)} {name}{' ' * (w - _width(name))}  {_word(g.value):>8}  {g.reason}")
     for cl in ("infrastructure", "deployment", "operational"):
         lines += ["", t(f"vms5.checklist.{cl}")]
         for i in (i for i in v.items if i.checklist == cl):
@@ -239,7 +239,8 @@ def as_markdown(v: Vms5) -> str:
     lines = [f"# {t('vms5.title', score=v.score, band=v.band, date=v.date)}", "",
              f"## {t('vms5.gates')}", "", "| | gate | value | formula | why |", "|---|---|---|---|---|"]
     for g in v.gates:
-        lines.append(f"| {_mark(g.status)} | {t(f'vms5.gate.{g.id}')} | {g.value} | {g.formula} | {_md(g.reason)} |")
+        name = t(f"vms5.gate.{g.id}")
+        lines.append(f"| {_mark(g.status)} | {name} | {_word(g.value)} | {g.formula} | {_md(g.reason)} |")
     for cl in ("infrastructure", "deployment", "operational"):
         lines += ["", f"## {t(f'vms5.checklist.{cl}')}", ""]
         for i in (i for i in v.items if i.checklist == cl):
@@ -253,6 +254,11 @@ def as_markdown(v: Vms5) -> str:
 def _width(text: str) -> int:
     """Terminal columns: East Asian wide characters take two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _word(value: str) -> str:
+    """A gate status word (passed, failed, pending) in the detected language; JSON keeps the English value."""
+    return t(f"vms5.status.{value}") if value in ("passed", "failed", "pending") else value
 
 
 def _mark(status: str) -> str:

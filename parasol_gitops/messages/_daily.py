@@ -130,3 +130,8 @@ MESSAGES.update({
               "--changed=REF を指定してください",
     },
 })
+MESSAGES.update({
+    "vms5.status.passed": {"en": "passed", "ja": "合格"},
+    "vms5.status.failed": {"en": "failed", "ja": "不合格"},
+    "vms5.status.pending": {"en": "pending", "ja": "保留"},
+})
