@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, SpecError
+from .messages import t
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
@@ -26,12 +27,12 @@ def parse_image_arg(value: str) -> tuple[str, str, str, str | None]:
     """``NAME=REF[@DIGEST]`` → (name, new_name, new_tag, digest). REF is ``[newName:]tag`` or ``newName``."""
     name, sep, ref = value.partition("=")
     if not sep or not name or not ref:
-        raise InputError(f"--image '{value}': expected NAME=REF[@DIGEST]")
+        raise InputError(t("bump.bad_arg", value=value))
     digest: str | None = None
     if "@" in ref:
         ref, _, digest = ref.partition("@")
         if not _DIGEST.match(digest):
-            raise InputError(f"--image '{value}': digest must be sha256:<64 hex>")
+            raise InputError(t("bump.bad_digest", value=value))
     last = ref.rsplit("/", 1)[-1]
     if ":" in last:
         new_name, _, tag = ref.rpartition(":")
@@ -40,10 +41,10 @@ def parse_image_arg(value: str) -> tuple[str, str, str, str | None]:
     else:
         new_name, tag = "", ref
     if tag and not _TAG.match(tag):
-        raise InputError(f"--image '{value}': '{tag}' is not a valid tag")
+        raise InputError(t("bump.bad_tag", value=value, tag=tag))
     for part in (name, new_name):
         if part and not _NAME.match(part.lower()):
-            raise InputError(f"--image '{value}': '{part}' is not a valid image name")
+            raise InputError(t("bump.bad_name", value=value, name=part))
     return name, new_name, tag, digest
 
 
@@ -93,7 +94,6 @@ def match_image(path: Path, doc: Any, wanted: str) -> str:
     ambiguous one, is :class:`CheckFailed` listing the images there are: a new entry for an image nothing uses
     would deploy nothing."""
     from .errors import CheckFailed
-    from .messages import t
 
     known = sorted(_entry_names(doc) | _container_images(path.parent, doc, set()))
     if wanted in known:
@@ -218,12 +218,12 @@ def _set(entry: dict, key: str, value: str | None) -> None:
 
 def kustomization_path(overlay_dir: Path) -> Path:
     if not overlay_dir.is_dir():
-        raise InputError(f"{overlay_dir}: overlay folder not found")
+        raise InputError(t("bump.no_overlay", path=str(overlay_dir)))
     for name in KUSTOMIZATION_NAMES:
         candidate = overlay_dir / name
         if candidate.is_file():
             return candidate
-    raise InputError(f"{overlay_dir}: no kustomization.yaml in the overlay")
+    raise InputError(t("bump.no_kustomization", path=str(overlay_dir)))
 
 
 def _dump(doc: object) -> str:

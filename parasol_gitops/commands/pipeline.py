@@ -25,7 +25,7 @@ def pipeline(target: str | None, spec: str, out: str, check: bool) -> None:
     from ..pipeline import PIPELINES_DIR, files_for_target, load_spec, synthesize
 
     if not target:
-        raise InputError("missing --target (choose github or gitlab)")
+        raise InputError(t("pipeline.missing_target"))
     expected_files = files_for_target(target)
     spec_path, shown = _resolve_spec(spec, PIPELINES_DIR)
     data = load_spec(spec_path, display=shown)
@@ -50,7 +50,7 @@ def pipeline(target: str | None, spec: str, out: str, check: bool) -> None:
 
     root = Path(out)
     if root.exists() and not root.is_dir():
-        raise InputError(f"--out {out}: not a folder")
+        raise InputError(t("pipeline.out_not_folder", out=out))
     write_files(root, files)
     click.echo(t("pipeline.written", count=len(files), target=target, out=str(root)))
     for rel in sorted(files):

@@ -135,3 +135,19 @@ MESSAGES.update({
     "vms5.status.failed": {"en": "failed", "ja": "不合格"},
     "vms5.status.pending": {"en": "pending", "ja": "保留"},
 })
+MESSAGES.update({
+    "bump.bad_arg": {"en": "--image '{value}': expected NAME=REF[@DIGEST]",
+                     "ja": "--image '{value}': NAME=REF[@DIGEST] の形で指定してください"},
+    "bump.bad_digest": {"en": "--image '{value}': digest must be sha256:<64 hex>",
+                        "ja": "--image '{value}': ダイジェストは sha256:<16 進 64 桁> で指定してください"},
+    "bump.bad_tag": {"en": "--image '{value}': '{tag}' is not a valid tag",
+                     "ja": "--image '{value}': '{tag}' はタグとして使えません"},
+    "bump.bad_name": {"en": "--image '{value}': '{name}' is not a valid image name",
+                      "ja": "--image '{value}': '{name}' はイメージ名として使えません"},
+    "bump.no_overlay": {"en": "{path}: overlay folder not found", "ja": "{path}: オーバーレイのフォルダが見つかりません"},
+    "bump.no_kustomization": {"en": "{path}: no kustomization.yaml in the overlay",
+                              "ja": "{path}: オーバーレイに kustomization.yaml がありません"},
+    "pipeline.missing_target": {"en": "missing --target (choose github or gitlab)",
+                                "ja": "--target がありません（github か gitlab を指定してください）"},
+    "pipeline.out_not_folder": {"en": "--out {out}: not a folder", "ja": "--out {out}: フォルダではありません"},
+})
