@@ -78,18 +78,51 @@ def cli(ctx: click.Context, lang: str | None, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-    ctx.obj["lang_explicit"] = lang is not None
-    messages.set_language(lang)
+    ctx.obj["lang_explicit"] = lang is not None  # a subcommand's --lang sets it too (_set_lang)
+    if lang is not None:  # None: keep what main() found after the subcommand (`pipeline --lang ja`)
+        messages.set_language(lang)
+
+
+def _lang_in(args: list[str]) -> str | None:
+    """``--lang X`` anywhere on the command line, so that even a usage error before it is parsed speaks X."""
+    for i, arg in enumerate(args):
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg[7:] if arg.startswith("--lang=") else None
+        if value in messages.LANGS:
+            return value
+    return None
+
+
+def _usage_error_ja(exc: click.ClickException) -> None:
+    """Click's usage errors in Japanese (click ships no Japanese catalogue): usage line, then one error line."""
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        click.echo(ctx.get_usage(), err=True)
+    if isinstance(exc, click.NoSuchOption):
+        text = messages.t("usage.no_such_option", name=exc.option_name)
+    elif isinstance(exc, click.MissingParameter) and exc.param is not None:
+        text = messages.t("usage.missing", name=exc.param.get_error_hint(ctx) if ctx else str(exc.param.name))
+    elif isinstance(exc, click.BadParameter) and exc.param is not None:
+        text = messages.t("usage.bad_value", name=exc.param.get_error_hint(ctx) if ctx else str(exc.param.name),
+                          message=exc.message)
+    else:
+        text = messages.t("usage.error", message=exc.format_message())
+    click.echo(messages.t("error.prefix", message=text), err=True)
 
 
 def main(argv: list[str] | None = None) -> Any:
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    args = argv if argv is not None else sys.argv[1:]
+    debug = "--debug" in args
+    if (early := _lang_in(args)) is not None:
+        messages.set_language(early)
     try:
         return cli.main(args=argv, prog_name="parasol-gitops", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:  # usage errors: click's own one-line message, exit 2
-        exc.show()
+        if messages.detect_language() == "ja":
+            _usage_error_ja(exc)
+        else:
+            exc.show()
         sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code)
     except click.Abort:
         click.echo("aborted", err=True)

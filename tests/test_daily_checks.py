@@ -205,3 +205,11 @@ def test_dr_record_refuses_a_folder_that_is_not_a_gitops_repository(tmp_path: Pa
     ok = run_cli("dr", "record", str(tmp_path), "--backup", "b", "--result", "succeeded", "--rto-minutes", "1",
                  "--rpo-minutes", "1")
     assert ok.exit_code == 0, ok.stderr
+
+
+def test_usage_errors_under_ja_are_japanese_wherever_lang_is_given() -> None:
+    res = run_cli("pipeline", "--bogus", "--lang", "ja")
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[-1] == "エラー: オプション --bogus はありません"
+    en = run_cli("pipeline", "--bogus", "--lang", "en")
+    assert en.exit_code == 2 and "No such option" in en.stderr

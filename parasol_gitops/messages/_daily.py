@@ -151,3 +151,9 @@ MESSAGES.update({
                                 "ja": "--target がありません（github か gitlab を指定してください）"},
     "pipeline.out_not_folder": {"en": "--out {out}: not a folder", "ja": "--out {out}: フォルダではありません"},
 })
+MESSAGES.update({
+    "usage.no_such_option": {"en": "no such option: {name}", "ja": "オプション {name} はありません"},
+    "usage.missing": {"en": "missing {name}", "ja": "{name} を指定してください"},
+    "usage.bad_value": {"en": "invalid value for {name}: {message}", "ja": "{name} の値が正しくありません: {message}"},
+    "usage.error": {"en": "{message}", "ja": "使い方が正しくありません: {message}"},
+})
