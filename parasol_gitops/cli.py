@@ -28,6 +28,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # resources.version(), not click's package_name lookup: a source checkout's editable metadata can be stale.
+    if not value or ctx.resilient_parsing:
+        return
+    from .resources import version
+
+    click.echo(f"parasol-gitops, version {version()}")
+    ctx.exit()
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -69,7 +79,8 @@ def _with_lang(command: click.Command) -> click.Command:
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--lang", type=click.Choice(["en", "ja"]), default=None, help="Message language (default: locale or project setting).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
-@click.version_option(package_name="parasol-gitops")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None, debug: bool) -> None:
     """parasol-gitops: services of a Parasol project → an Argo CD GitOps platform.

@@ -41,11 +41,12 @@ CONFLICT_MARKERS = (b"<<<<<<< before updating", b">>>>>>> after updating")
 
 
 def bundled_template() -> str:
-    """The folder holding ``copier.yml`` that ships with this package (the repository root)."""
-    import parasol_gitops
+    """The folder holding ``copier.yml`` that ships with this package: the source checkout, or the copy bundled
+    into an installed package (see :mod:`parasol_gitops.resources`)."""
+    from . import resources
 
-    root = Path(parasol_gitops.__file__).resolve().parents[1]
-    if not (root / "copier.yml").is_file() or not (root / "template").is_dir():
+    root = resources.template_root()
+    if not resources.has_template(root):
         raise InputError(messages.t("template.scaffold.no_bundled_template", path=str(root)))
     return str(root)
 
@@ -93,8 +94,10 @@ def update(
     *,
     vcs_ref: str | None = None,
     data_file: Path | None = None,
+    template: str | None = None,
 ) -> list[str]:
-    """``copier update`` of ``dest`` (a clean git work tree); returns the sorted conflicted files."""
+    """``copier update`` of ``dest`` (a clean git work tree); returns the sorted conflicted files. ``template``
+    replaces the template source recorded in the answers (committed on its own first)."""
     import copier
 
     dest = Path(dest).resolve()
@@ -117,9 +120,12 @@ def update(
             hint=messages.t("template.scaffold.update_dirty_hint"),
         )
     answers = _merge_data(data, data_file)
+    from . import template_cache, yamlio
     from .answer_names import reject_unknown_questions
     from .copier_speedups import update_speedups
 
+    recorded = yamlio.load_file(dest / ANSWERS_FILE, display=ANSWERS_FILE) or {}
+    vcs_ref = template_cache.prepare_update(dest, recorded, vcs_ref, template)
     with (_copier_errors(hints={"Unknown revision": messages.t("template.scaffold.update_unknown_commit")}),
           update_speedups(dest), reject_unknown_questions(answers, "--data/--data-file")):
         copier.run_update(
@@ -165,13 +171,19 @@ def _render_into(
 ) -> None:
     import copier
 
-    if src is None:
+    from . import resources, template_cache
+
+    if src is None and resources.is_installed():
+        # An installed package: its template as a tagged commit in the local template repository, so that
+        # `update` later finds this version again (see template_cache).
+        src, tag = template_cache.materialise()
+        vcs_ref = vcs_ref or tag
+    elif src is None:
         src = bundled_template()
         # The bundled template is this checkout: render what is on disk, not the latest tag.
         vcs_ref = vcs_ref or "HEAD"
-    elif Path(src).expanduser().is_dir():
-        # Copier records _src_path as given: a relative path would only resolve from where `new` ran
-        src = str(Path(src).expanduser().resolve())
+    else:
+        src = template_cache.absolute_source(src)
     from .answer_names import reject_unknown_questions
 
     with _copier_errors(), _copy_speedups(), reject_unknown_questions(answers, "--data/--data-file"):

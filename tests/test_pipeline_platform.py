@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from parasol_gitops import resources
 from parasol_gitops.pipeline import GITHUB_FILES, GITLAB_FILES, spec_from_platform, synthesize, validate_spec
 from parasol_gitops.pipeline.specfile import TOOL_PACKAGE
 from parasol_gitops.spec import PlatformSpec
@@ -22,7 +22,7 @@ def _platform(**extra: object) -> PlatformSpec:
 def test_tool_package_pins_this_version() -> None:
     name, _, version = TOOL_PACKAGE.partition("==")
     assert name == "parasol-gitops"
-    assert version == importlib.metadata.version("parasol-gitops")
+    assert version == resources.version()  # pyproject.toml in a checkout, the metadata when installed
     spec = validate_spec(spec_from_platform(_platform()), source="platform")
     assert spec["settings"]["tool_package"] == TOOL_PACKAGE
     text = synthesize(spec, "gitlab")[".gitlab-ci.yml"]

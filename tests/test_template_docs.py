@@ -178,8 +178,8 @@ def test_helm_docs_point_at_charts_not_overlays() -> None:
 
 def test_generated_readme_explains_layout_and_commands() -> None:
     readme = (rendered("default") / "README.md").read_text()
-    for needle in ("Why one Application per environment", "kubectl apply -k bootstrap/", "parasol-gitops bump",
-                   "git revert", "parasol-gitops update", "parasol-gitops validate ."):
+    for needle in ("Why one Application per environment", "kubectl apply --server-side --force-conflicts -k bootstrap/",
+                   "parasol-gitops bump", "git revert", "parasol-gitops update", "parasol-gitops validate ."):
         assert needle in readme
     for doc in DOCS:
         assert f"(docs/{doc}.md)" in readme

@@ -52,14 +52,18 @@ def new(dest: Path, data_file: Path | None, data_pairs: tuple[str, ...], default
 @click.option("--vcs-ref", default=None, help="Template git ref to update to (default: the latest tag).")
 @click.option("--data-file", type=click.Path(dir_okay=False, path_type=Path), help="YAML file of changed answers.")
 @click.option("--data", "data_pairs", multiple=True, metavar="KEY=VALUE", help="A changed answer (VALUE is YAML).")
-def update(dest: Path, vcs_ref: str | None, data_file: Path | None, data_pairs: tuple[str, ...]) -> None:
+@click.option("--template", "src", default=None,
+              help="New template source (git URL or path) holding the recorded version too; committed as _src_path.")
+def update(dest: Path, vcs_ref: str | None, data_file: Path | None, data_pairs: tuple[str, ...],
+           src: str | None) -> None:
     """Upgrade the GitOps repository DEST (default: .) to a newer template (copier update).
 
     Exits 1 and lists the files when conflicts remain.
     """
     from .. import scaffold
 
-    conflicts = scaffold.update(dest, _parse_data(data_pairs), vcs_ref=vcs_ref, data_file=data_file)
+    conflicts = scaffold.update(dest, _parse_data(data_pairs), vcs_ref=vcs_ref, data_file=data_file,
+                                 template=src)
     report_conflicts(conflicts)
     click.echo(messages.t("template.scaffold.updated", path=str(dest)))
 

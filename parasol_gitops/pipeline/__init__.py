@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import resources
 from ..errors import InputError
 
 if TYPE_CHECKING:
@@ -27,7 +28,8 @@ GITLAB_FILES: tuple[str, ...] = (
     ".gitlab/ci/service-blue-green.yml",
 )
 TARGETS: tuple[str, ...] = ("github", "gitlab")
-PIPELINES_DIR = Path(__file__).resolve().parents[2] / "pipelines"
+# the checkout's pipelines/ or the installed package's bundled copy (see parasol_gitops/resources.py)
+PIPELINES_DIR = resources.pipelines_dir()
 
 __all__ = [
     "GITHUB_FILES",

@@ -16,12 +16,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .. import resources
 from ..errors import SpecError
 from ..names import is_dns1123_label, slugify, unsafe_content
 
-PIPELINES_DIR = Path(__file__).resolve().parents[2] / "pipelines"
-SCHEMA_PATH = PIPELINES_DIR / "schema.json"
-DEFAULT_STAGES_PATH = PIPELINES_DIR / "stages.yaml"
+SCHEMA_PATH = resources.schema_path()
+DEFAULT_STAGES_PATH = resources.stages_path()
 
 STAGE_TYPES = ("lint_and_test", "build", "security_scan", "deploy", "integration_test")
 # Stage keys that only make sense for one type: a wrong one is a mistake worth naming.
@@ -36,7 +36,7 @@ COMMON_STAGE_KEYS = ("name", "type", "needs")
 
 # The requirement CI jobs install. A constant, not importlib.metadata: the same spec must give the same
 # files whatever version happens to be installed. Kept equal to pyproject's version by a test.
-TOOL_PACKAGE = "parasol-gitops==0.1.0"
+TOOL_PACKAGE = "parasol-gitops==0.2.0"
 
 DEFAULT_ENVIRONMENTS: tuple[dict[str, Any], ...] = (
     {"name": "staging", "tier": "staging"},
