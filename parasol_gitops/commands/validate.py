@@ -84,9 +84,9 @@ def _scope_text(scope: object) -> str:
                built=len(getattr(scope, "affected", ())), skipped=len(skipped))]
     if skipped:
         lines.append(t("validate.changed.skipped", folders=shown))
-        from ..validate.changed import CROSS_FOLDER_CHECKS
-
-        lines.append(t("validate.changed.not_judged", checks=", ".join(CROSS_FOLDER_CHECKS)))
+    not_judged = scope.not_judged() if hasattr(scope, "not_judged") else []
+    if not_judged:
+        lines.append(t("validate.changed.not_judged", checks=", ".join(not_judged)))
     return "\n".join(lines) + "\n"
 
 

@@ -112,8 +112,8 @@ MESSAGES.update({
         "ja": "スキップ（差分の影響なし）: {folders}",
     },
     "validate.changed.not_judged": {
-        "en": "not judged while folders are skipped (the full validate runs them): {checks}",
-        "ja": "フォルダをスキップしたため判定していないチェック（完全な validate で実行されます）: {checks}",
+        "en": "not judged in this run (they need what the diff did not touch; the full validate runs them): {checks}",
+        "ja": "今回は判定していないチェック（差分の外の内容が必要なため。完全な validate で実行されます）: {checks}",
     },
     "validate.changed.unknown_ref": {
         "en": "--changed: '{ref}' is not a commit, branch or tag of this repository",

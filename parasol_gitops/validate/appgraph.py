@@ -69,7 +69,9 @@ class AppGraph:
 def read_answers(root: Path) -> dict[str, Any]:
     f = root / ".copier-answers.yml"
     try:
-        data = yaml.safe_load(f.read_text(encoding="utf-8")) if f.is_file() else {}
+        # libyaml: the answers of 300 services take seconds with the pure-Python loader
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(f.read_text(encoding="utf-8"), Loader=loader) if f.is_file() else {}
     except (yaml.YAMLError, OSError, UnicodeDecodeError):
         return {}
     return data if isinstance(data, dict) else {}

@@ -9,7 +9,8 @@ What is built and judged:
   ``ApplicationSet`` or ``AppProject``, and the graph checks over all of them. Argo CD source paths that were
   not built still count as existing (the folder and its kustomization are there), so an unchanged service is
   not reported as undeployed;
-- Helm charts with a changed file; the ``pipeline.yaml`` ↔ CI check and the conflict-marker scan (both cheap).
+- Helm charts with a changed file; the conflict-marker scan; the ``pipeline.yaml`` ↔ CI check when the diff
+  touches ``pipeline.yaml``, ``.copier-answers.yml`` or the CI files (otherwise it is listed as not judged).
 
 The other kustomization roots and charts are skipped and named. Checks that judge one folder by objects of
 another (default-deny NetworkPolicy per namespace, alerts/dashboards/monitors per service, backups per
@@ -37,6 +38,7 @@ from .render import KUSTOMIZATION_FILES, Renderer
 # checks whose verdict on one folder depends on objects built from another
 CROSS_FOLDER_CHECKS = ("PGO-NETPOL-DEFAULT-DENY", "PGO-SERVICE-ALERTS", "PGO-SERVICE-DASHBOARD",
                        "PGO-SERVICE-MONITOR", "PGO-BACKUP", "PGO-ROLLOUT-ANALYSIS")
+PIPELINE_INPUTS = ("pipeline.yaml", ".copier-answers.yml", ".gitlab-ci.yml")
 DEFAULT_BRANCHES = ("origin/main", "origin/master", "main", "master")
 _GRAPH_KINDS = re.compile(rb"^kind:\s*[\"']?(Application|ApplicationSet|AppProject)[\"']?\s*$", re.MULTILINE)
 
@@ -57,6 +59,10 @@ class Scope:
     def renderer(self, root: Path, command: list[str], progress: Any = None) -> Renderer:
         return ScopedRenderer(root, command, progress=progress, scope=self)
 
+    def pipeline_affected(self) -> bool:
+        """Did the diff touch what the pipeline ↔ CI check reads? If not, that check is not judged (and said so)."""
+        return any(c in PIPELINE_INPUTS or c.startswith((".github/", ".gitlab/")) for c in self.changed)
+
     def filter(self, findings: list[Finding]) -> list[Finding]:
         """Drop the cross-folder findings when a folder was skipped: they were judged on partial objects."""
         if not (self.skipped or self.skipped_charts):
@@ -66,7 +72,13 @@ class Scope:
     def to_dict(self) -> dict[str, Any]:
         return {"ref": self.ref, "base": self.base, "changed_files": self.changed, "built": sorted(self.affected),
                 "skipped": sorted(self.skipped), "skipped_charts": sorted(self.skipped_charts),
-                "not_judged": list(CROSS_FOLDER_CHECKS) if (self.skipped or self.skipped_charts) else []}
+                "not_judged": self.not_judged()}
+
+    def not_judged(self) -> list[str]:
+        checks = list(CROSS_FOLDER_CHECKS) if (self.skipped or self.skipped_charts) else []
+        if not self.pipeline_affected():
+            checks.append("PGO-PIPELINE-DRIFT")
+        return checks
 
 
 @dataclass

@@ -51,7 +51,10 @@ def run(root: Path, *, schema_locations: list[str] | None = None, kube_version: 
     def meanwhile() -> None:  # runs while the first kustomize builds are under way
         ready["core"] = CoreSchemas(kube_version)
         ready["answers"] = appgraph.read_answers(root)
-        ready["pipeline"] = pipeline_sync.check(root, ready["answers"])
+        if scope is not None and not scope.pipeline_affected():
+            ready["pipeline"] = ([], {"spec": None, "in_sync": None, "targets": [], "not_judged": True})
+        else:
+            ready["pipeline"] = pipeline_sync.check(root, ready["answers"])
 
     checked: dict[int, list[str] | None] = {}
     renderer.build(renderer.roots(), on_built=lambda objs: _precheck(objs, ready["core"], custom, checked),
