@@ -26,6 +26,7 @@ internals patched here, the update runs unpatched: slower, same result.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -80,7 +81,8 @@ def update_speedups(dest: Path) -> Iterator[None]:
     def render_template(worker: Any) -> None:
         if is_dest(worker):
             record.entries.clear()
-            record.usable = not _reads_dst_path(Path(worker.template.local_abspath))
+            # the rendered subdirectory (``_subdirectory``), where every file and include that renders lives
+            record.usable = not _reads_dst_path(Path(worker.template_copy_root))
             record.url, record.commit = worker.template.url, worker.template.commit
             recording.append(worker)
             try:
@@ -166,15 +168,15 @@ def _replay(root: Path, record: _Record) -> None:
 
 def _reads_dst_path(template_root: Path) -> bool:
     """Does any template file use ``dst_path``, the one input in which renders 2 and 3 differ?"""
-    for path in template_root.rglob("*"):
-        if ".git" in path.parts or not path.is_file():
-            continue
-        try:
-            if b"dst_path" in path.read_bytes():
-                name = path.name
-                # copier.yml's after-copy message names the destination; it is printed, never rendered to a file
-                if name not in ("copier.yml", "copier.yaml"):
+    for folder, dirs, files in os.walk(template_root):
+        dirs[:] = [d for d in dirs if d != ".git"]  # a cloned template's history is not rendered
+        for name in files:
+            # copier.yml's after-copy message names the destination; it is printed, never rendered to a file
+            if name in ("copier.yml", "copier.yaml"):
+                continue
+            try:
+                if b"dst_path" in Path(folder, name).read_bytes():
                     return True
-        except OSError:
-            return True
+            except OSError:
+                return True
     return False

@@ -211,3 +211,16 @@ def test_update_speedups_leave_copier_as_it_was() -> None:
     with update_speedups(Path(".")):
         assert _main.Worker.__dict__["_render_template"] is not before["_render_template"]
     assert {k: _main.Worker.__dict__.get(k) for k in before} == before
+
+
+def test_the_replay_is_refused_only_for_templates_that_render_the_destination_path(tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    from parasol_gitops.copier_speedups import _reads_dst_path
+
+    # the rendered subdirectory of this repository's template (its Python code mentions dst_path; not rendered)
+    assert _reads_dst_path(ROOT / "template") is False
+    (tmp_path / "copier.yml").write_text("_message_after_copy: '{{ _copier_conf.dst_path }}'\n")
+    assert _reads_dst_path(tmp_path) is False  # printed, never rendered into a file
+    (tmp_path / "where.txt.jinja").write_text("{{ _copier_conf.dst_path }}\n")
+    assert _reads_dst_path(tmp_path) is True
