@@ -3,6 +3,9 @@
 A ruamel.yaml round trip: comments, key order, quoting and unrelated keys stay byte for byte; only the
 ``images:`` entry of ``image_name`` changes (or is appended). Running it twice changes nothing.
 
+The file is read, edited and replaced under an exclusive lock (:func:`~parasol_gitops.fsutil.locked_update`):
+deploy jobs of two services bumping one overlay at the same time both keep their edit.
+
 With Helm packaging the per-environment "overlay" is ``values-<env>.yaml``; there the chart's
 ``image.repository`` / ``image.tag`` / ``image.digest`` are set instead (the template's charts read them).
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,14 +54,34 @@ def parse_image_arg(value: str) -> tuple[str, str, str, str | None]:
 
 def bump(overlay_dir: Path, image_name: str, new_ref: str, digest: str | None) -> bool:
     """Set ``image_name`` to ``new_ref`` (``[newName:]tag``) and ``digest`` in the overlay. True if changed."""
-    from .fsutil import write_files
+    if overlay_dir.is_file() and overlay_dir.name not in KUSTOMIZATION_NAMES:
+        return _locked(overlay_dir, lambda original: _bumped_values(overlay_dir, original, image_name, new_ref,
+                                                                    digest))
+    path = kustomization_path(overlay_dir)
+    return _locked(path, lambda original: _bumped(path, original, image_name, new_ref, digest))
+
+
+def _locked(path: Path, edit: Callable[[str], str]) -> bool:
+    """Apply ``edit`` (old text → new text) to ``path`` under the file's lock, on the bytes read under it."""
+    from .fsutil import locked_update
+    from .yamlio import check_size
+
+    def change(current: bytes | None) -> bytes:
+        if current is None:  # removed by someone else since we looked
+            raise InputError(f"{path}: file not found")
+        check_size(current, display=str(path))
+        return edit(current.decode("utf-8")).encode("utf-8")
+
+    try:
+        return locked_update(path, change)
+    except UnicodeDecodeError:
+        raise SpecError(str(path), "", "not UTF-8 text") from None
+
+
+def _bumped(path: Path, original: str, image_name: str, new_ref: str, digest: str | None) -> str:
     from .yamlio import load_text
 
-    if overlay_dir.is_file() and overlay_dir.name not in KUSTOMIZATION_NAMES:
-        return _bump_values(overlay_dir, image_name, new_ref, digest)
-    path = kustomization_path(overlay_dir)
     _, new_name, tag, _ = parse_image_arg(f"{image_name}={new_ref}")
-    original = path.read_text(encoding="utf-8")
     doc = load_text(original, display=str(path))
     if doc is None or not hasattr(doc, "get"):
         raise SpecError(str(path), "", "not a kustomization mapping")
@@ -81,10 +105,7 @@ def bump(overlay_dir: Path, image_name: str, new_ref: str, digest: str | None) -
     _set(entry, "newTag", tag or None)
     _set(entry, "digest", digest)
     text = _dump(doc)
-    if text == original:
-        return False
-    write_files(path.parent, {path.name: text})
-    return True
+    return original if text == original else text
 
 
 def match_image(path: Path, doc: Any, wanted: str) -> str:
@@ -170,13 +191,11 @@ def _strip_ref(image: str) -> str:
     return name.rsplit(":", 1)[0] if ":" in last else name
 
 
-def _bump_values(path: Path, image_name: str, new_ref: str, digest: str | None) -> bool:
+def _bumped_values(path: Path, original: str, image_name: str, new_ref: str, digest: str | None) -> str:
     """Helm values: ``image.repository`` (only when REF names one), ``image.tag``, ``image.digest``."""
-    from .fsutil import write_files
     from .yamlio import load_text
 
     _, new_name, tag, _ = parse_image_arg(f"{image_name}={new_ref}")
-    original = path.read_text(encoding="utf-8")
     doc = load_text(original, display=str(path))
     image = doc.get("image") if hasattr(doc, "get") else None
     if not hasattr(image, "get"):
@@ -192,10 +211,7 @@ def _bump_values(path: Path, image_name: str, new_ref: str, digest: str | None) 
     if ("digest" in image or wanted_digest) and image.get("digest") != wanted_digest:
         image["digest"] = _like(image.get("digest"), wanted_digest)
     text = _dump(doc)
-    if text == original:
-        return False
-    write_files(path.parent, {path.name: text})
-    return True
+    return original if text == original else text
 
 
 def _like(old: object, value: str) -> str:

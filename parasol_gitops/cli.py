@@ -25,6 +25,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "status": ("parasol_gitops.commands.status", "status", "Milestone readiness (status vms5)."),
     "dr": ("parasol_gitops.commands.dr", "dr", "Record disaster-recovery drills as evidence for VMS5."),
     "service": ("parasol_gitops.commands.service", "service", "Add or remove a service (copier update with the new list)."),
+    "changes": ("parasol_gitops.commands.changes", "changes", "CI: the services a change must run (a GitHub matrix or JSON)."),
+    "test": ("parasol_gitops.commands.test", "test", "CI: lint, tests and coverage gate of one service (or its smoke test)."),
+    "deploy": ("parasol_gitops.commands.deploy", "deploy", "CI: GitOps deploy of one service (bump, commit, push with retry)."),
+    "rollback": ("parasol_gitops.commands.rollback", "rollback", "CI: revert a service's deploy commit and push."),
+    "perf": ("parasol_gitops.commands.perf", "perf", "Record k6 load-test runs as evidence for VMS5."),
+    "alerts": ("parasol_gitops.commands.alerts", "alerts", "Prove the alert rules with promtool (check + unit tests)."),
 }
 
 
@@ -135,7 +141,9 @@ def main(argv: list[str] | None = None) -> Any:
         else:
             exc.show()
         sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code)
-    except click.Abort:
+    except click.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # Ctrl-C or SIGTERM: click wraps it; cleanups have run
+            sys.exit(130)
         click.echo("aborted", err=True)
         sys.exit(2)
     except ParasolGitopsError as exc:

@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError
-from .fsutil import write_files
+from .fsutil import locked_update, os_errors
 from .messages import t
 
 DRILL_DIR = "dr/drills"
@@ -77,10 +77,17 @@ def record(root: Path, *, backup: str, result: str, rto_minutes: int, rpo_minute
     text += yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     rel = f"{DRILL_DIR}/{day.isoformat()}-{backup}.yaml"
     target = root / rel
-    if target.is_file() and target.read_text(encoding="utf-8") != text:
-        raise InputError(f"{rel} already records a different result for this drill; "
-                         "record it under another --date or backup name")
-    write_files(root, {rel: text})
+
+    def change(current: bytes | None) -> bytes:
+        # decided under the lock: two records of the same drill at once cannot both "win"
+        if current is not None and current != text.encode("utf-8"):
+            raise InputError(f"{rel} already records a different result for this drill; "
+                             "record it under another --date or backup name")
+        return text.encode("utf-8")
+
+    with os_errors(root):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    locked_update(target, change)
     return target
 
 

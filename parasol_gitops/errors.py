@@ -6,12 +6,19 @@ Exit codes for every command: 0 success, 1 a check failed (drift, findings, conf
 from __future__ import annotations
 
 
+def one_line(text: str) -> str:
+    """``text`` with line breaks escaped (``\\n``): a key or value from the input can hold one, and an error is
+    one line on stderr."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 class ParasolGitopsError(Exception):
     """Base of every error that reaches the user as one line."""
 
     exit_code = 2
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
+        message, hint = one_line(message), (one_line(hint) if hint is not None else None)
         super().__init__(message)
         self.message = message
         self.hint = hint

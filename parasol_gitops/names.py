@@ -23,7 +23,8 @@ _UNSAFE = (
 
 
 def is_dns1123_label(name: str) -> bool:
-    return bool(DNS1123_LABEL.match(name))
+    # fullmatch: with match, "$" also matches before a trailing newline ("orders\n" passed)
+    return isinstance(name, str) and bool(DNS1123_LABEL.fullmatch(name))
 
 
 def slugify(name: str, *, max_len: int = 63) -> str:

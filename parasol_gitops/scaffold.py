@@ -6,8 +6,9 @@ Three entry points (the ``new``/``update`` commands and the Parasol ``platform``
   :class:`~parasol_gitops.spec.PlatformSpec`, synthesizes the CI files from the rendered ``pipeline.yaml``
   and only then moves the whole tree into ``dest`` — a bad answer leaves nothing behind.
 - :func:`update` runs ``copier update`` (inline conflict markers, recorded as unmerged index entries)
-  and re-synthesizes the CI files. Copier returns normally even when conflicts remain, so this returns
-  the conflicted files and the caller decides (the CLI exits 1).
+  and re-synthesizes the CI files, both in a staging clone whose changes are moved in at the end under a journal
+  (:mod:`parasol_gitops.staging`), so an interrupted update leaves the project as it was. Copier returns
+  normally even when conflicts remain, so this returns the conflicted files and the caller decides (exit 1).
 - :func:`render` renders exactly what :func:`copy` writes into a new folder and returns nothing: used for
   partial regeneration (the Parasol ``platform infra|cicd|monitoring`` commands) and benchmarks.
 
@@ -55,7 +56,7 @@ def load_data_file(path: Path) -> dict[str, Any]:
     """Answers from a YAML file (a mapping of question name → answer) as plain data."""
     from . import yamlio
 
-    data = yamlio.load_file(path)
+    data = yamlio.load_data_file(path)
     if data is None:
         return {}
     if not isinstance(data, Mapping):
@@ -73,12 +74,17 @@ def copy(
     data_file: Path | None = None,
 ) -> list[str]:
     """Render the template into the new folder ``dest``; returns the written files (sorted, POSIX, relative)."""
+    from .fsutil import checkpoint, os_errors, owned_tempdir_for_process, sweep_stale
+    from .staging import interruptible
+
     dest = Path(dest)
     _require_new_folder(dest)
     answers = _merge_data(data, data_file)
-    with _staging(dest) as staging:
-        _render_into(staging, answers, src=src, vcs_ref=vcs_ref, defaults=defaults)
+    sweep_stale(dest.resolve().parent)
+    with interruptible(), os_errors(dest), owned_tempdir_for_process(), _staging(dest) as staging:
+        _render_into(staging, answers, src=src, vcs_ref=vcs_ref, defaults=defaults, shown=dest)
         files = _list_files(staging)
+        checkpoint("new-rendered")
         _move_in(staging, dest)
     return files
 
@@ -98,8 +104,6 @@ def update(
 ) -> list[str]:
     """``copier update`` of ``dest`` (a clean git work tree); returns the sorted conflicted files. ``template``
     replaces the template source recorded in the answers (committed on its own first)."""
-    import copier
-
     dest = Path(dest).resolve()
     if not dest.is_dir():
         raise InputError(messages.t("template.scaffold.update_not_found", path=str(dest)))
@@ -111,6 +115,58 @@ def update(
             messages.t("template.scaffold.update_not_git", path=str(dest)),
             hint=messages.t("template.scaffold.update_not_git_hint"),
         )
+    answers = _merge_data(data, data_file)
+    return _staged_update(dest, answers, vcs_ref, template)
+
+
+def _staged_update(dest: Path, answers: dict[str, Any], vcs_ref: str | None, template: str | None) -> list[str]:
+    """Copier's update in a staging clone, moved in at the end (see :mod:`parasol_gitops.staging`): an
+    interrupted update leaves the project as it was."""
+    import click
+
+    from . import staging
+    from .fsutil import os_errors, owned_tempdir_for_process
+
+    def run(work: Path) -> list[str]:
+        import copier
+
+        from .answer_names import reject_unknown_questions
+        from .copier_speedups import update_speedups
+
+        # The speed-ups key on the folder Copier updates: the staging clone's copy of the project, not ``dest``.
+        with (_copier_errors(hints={"Unknown revision": messages.t("template.scaffold.update_unknown_commit")}),
+              update_speedups(work), reject_unknown_questions(answers, "--data/--data-file")):
+            copier.run_update(
+                str(work),
+                data=answers,
+                defaults=True,
+                overwrite=True,
+                skip_answered=True,
+                conflict="inline",
+                vcs_ref=vcs_ref,
+                quiet=True,
+                unsafe=False,
+            )
+        conflicts = conflicted_files(work)
+        if PIPELINE_FILE not in conflicts:
+            _check_spec(work, shown=dest)
+            _write_ci(work, prune_other_targets=True, shown=dest)
+        return conflicts
+
+    repo = staging.locate(dest)
+    with staging.interruptible(), staging.update_lock(repo) as notes:
+        for note in notes:
+            click.echo(note, err=True)
+        _require_clean(dest)
+        from . import template_cache, yamlio
+
+        recorded = yamlio.load_file(dest / ANSWERS_FILE, display=ANSWERS_FILE) or {}
+        vcs_ref = template_cache.prepare_update(dest, recorded, vcs_ref, template)
+        with os_errors(dest), owned_tempdir_for_process():
+            return staging.staged_update(repo, run)
+
+
+def _require_clean(dest: Path) -> None:
     status = _git(dest, "status", "--porcelain", "--untracked-files=all", "--", ".").stdout
     dirty = [line for line in status.splitlines() if line.strip()]
     if dirty:
@@ -119,31 +175,6 @@ def update(
             messages.t("template.scaffold.update_dirty", path=str(dest), file=first),
             hint=messages.t("template.scaffold.update_dirty_hint"),
         )
-    answers = _merge_data(data, data_file)
-    from . import template_cache, yamlio
-    from .answer_names import reject_unknown_questions
-    from .copier_speedups import update_speedups
-
-    recorded = yamlio.load_file(dest / ANSWERS_FILE, display=ANSWERS_FILE) or {}
-    vcs_ref = template_cache.prepare_update(dest, recorded, vcs_ref, template)
-    with (_copier_errors(hints={"Unknown revision": messages.t("template.scaffold.update_unknown_commit")}),
-          update_speedups(dest), reject_unknown_questions(answers, "--data/--data-file")):
-        copier.run_update(
-            str(dest),
-            data=answers,
-            defaults=True,
-            overwrite=True,
-            skip_answered=True,
-            conflict="inline",
-            vcs_ref=vcs_ref,
-            quiet=True,
-            unsafe=False,
-        )
-    conflicts = conflicted_files(dest)
-    if PIPELINE_FILE not in conflicts:
-        _check_spec(dest)
-        _write_ci(dest, prune_other_targets=True)
-    return conflicts
 
 
 def conflicted_files(dest: Path) -> list[str]:
@@ -167,7 +198,8 @@ def conflicted_files(dest: Path) -> list[str]:
 
 
 def _render_into(
-    target: Path, answers: Mapping[str, Any], *, src: str | None, vcs_ref: str | None, defaults: bool
+    target: Path, answers: Mapping[str, Any], *, src: str | None, vcs_ref: str | None, defaults: bool,
+    shown: Path | None = None,
 ) -> None:
     import copier
 
@@ -197,20 +229,26 @@ def _render_into(
             unsafe=False,
             overwrite=True,
         )
-    _check_spec(target)
-    _write_ci(target, prune_other_targets=False)
+    _check_spec(target, shown=shown)
+    _write_ci(target, prune_other_targets=False, shown=shown)
 
 
-def _check_spec(root: Path) -> None:
+def _shown(root: Path | None, rel: str) -> str:
+    """How a file of the rendered repository is named in messages: under the user's folder, never under the
+    staging folder it was rendered into."""
+    return rel if root is None else str(Path(root) / rel)
+
+
+def _check_spec(root: Path, *, shown: Path | None = None) -> None:
     """The answers Copier accepted must also be a valid platform spec (calls to unknown services …)."""
     from . import yamlio
     from .spec import PlatformSpec
 
-    answers = yamlio.load_file(root / ANSWERS_FILE, display=ANSWERS_FILE)
-    PlatformSpec.from_answers(_plain(answers or {}), source=ANSWERS_FILE)
+    answers = yamlio.load_data_file(root / ANSWERS_FILE, display=_shown(shown, ANSWERS_FILE))
+    PlatformSpec.from_answers(_plain(answers or {}), source=_shown(shown, ANSWERS_FILE))
 
 
-def _write_ci(root: Path, *, prune_other_targets: bool) -> list[str]:
+def _write_ci(root: Path, *, prune_other_targets: bool, shown: Path | None = None) -> list[str]:
     """Synthesize the CI files for the answered ``ci_target`` from the rendered ``pipeline.yaml``."""
     spec_path = root / PIPELINE_FILE
     if not spec_path.is_file():
@@ -219,13 +257,13 @@ def _write_ci(root: Path, *, prune_other_targets: bool) -> list[str]:
     from .fsutil import write_files
     from .pipeline import TARGETS, files_for_target, load_spec, synthesize
 
-    answers = yamlio.load_file(root / ANSWERS_FILE, display=ANSWERS_FILE) or {}
+    answers = yamlio.load_data_file(root / ANSWERS_FILE, display=_shown(shown, ANSWERS_FILE)) or {}
     target = str(answers.get("ci_target", "github"))
     targets = list(TARGETS) if target == "both" else [target]
-    spec = load_spec(spec_path)
+    spec = load_spec(spec_path, display=_shown(shown, PIPELINE_FILE))
     files: dict[str, str] = {}
     for name in targets:
-        files.update(synthesize(spec, name, source=PIPELINE_FILE))
+        files.update(synthesize(spec, name, source=_shown(shown, PIPELINE_FILE)))
     write_files(root, files)
     if prune_other_targets:
         # ci_target was re-answered (github → gitlab): the other system's generated files are stale now.
@@ -269,11 +307,17 @@ def _require_new_folder(dest: Path) -> None:
 def _staging(dest: Path) -> Iterator[Path]:
     parent = dest.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
-    root = Path(tempfile.mkdtemp(prefix=f".{dest.name}.render-", dir=parent))
+    root = Path(tempfile.mkdtemp(prefix=_owned_prefix(dest.name, "render"), dir=parent))
     try:
         yield root / "repo"
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _owned_prefix(name: str, kind: str) -> str:
+    from .fsutil import owned_prefix
+
+    return owned_prefix(name, kind)
 
 
 def _move_in(staging: Path, dest: Path) -> None:
@@ -425,6 +469,7 @@ def _bytecode_cache(env: Any) -> Any:
 def _copier_errors(hints: Mapping[str, str] | None = None) -> Iterator[None]:
     """Copier's validation and user errors as one-line :class:`InputError` (with a hint when a known message
     fragment appears); its warnings stay quiet."""
+    import jinja2.exceptions
     from copier.errors import CopierAnswersInterrupt, CopierError
 
     with warnings.catch_warnings():
@@ -434,6 +479,15 @@ def _copier_errors(hints: Mapping[str, str] | None = None) -> Iterator[None]:
             yield
         except CopierAnswersInterrupt:
             raise InputError(messages.t("template.scaffold.interrupted")) from None
+        except jinja2.exceptions.TemplateNotFound as exc:
+            # an untrusted template including "/etc/x" or "../x": Copier's loader only serves the template's files
+            raise InputError(messages.t("template.unsafe_path", problem=_one_line(str(exc)))) from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise InputError(messages.t("template.sandbox", problem=_one_line(str(exc)))) from None
+        except jinja2.exceptions.TemplateError as exc:
+            # UndefinedError and friends: an answer the template cannot render (a service named "123")
+            problem = f"{type(exc).__name__}: {_one_line(str(exc))}"
+            raise InputError(messages.t("template.error", problem=problem)) from None
         except (ValueError, CopierError) as exc:
             text = _one_line(str(exc))
             hint = next((h for fragment, h in (hints or {}).items() if fragment in text), None)

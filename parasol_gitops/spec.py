@@ -7,6 +7,7 @@ the question names of ``copier.yml``; keep the two in step.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -18,6 +19,41 @@ STRATEGIES: tuple[str, ...] = ("rolling", "blue-green", "canary")
 CRITICALITIES: tuple[str, ...] = ("core", "supporting", "generic")
 SCALING_LEVELS: tuple[str, ...] = ("high", "medium", "low")
 DEFAULT_ENVIRONMENTS: tuple[str, ...] = ("dev", "staging", "production")
+
+# Every answer that reaches a file name, a YAML value or a URL is matched as a WHOLE string (fullmatch: "$" would
+# also match before a trailing newline), with the same patterns as the validators of copier.yml; keep them in step.
+URL_CHARS = r"[A-Za-z0-9._~:/?#@!&+,;=%-]+"
+PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
+    "image": (re.compile(r"[a-z0-9.:-]+(/[a-z0-9._-]+)*"),
+              "an image repository (host[:port]/path, lower case, no tag)"),
+    "registry": (re.compile(r"[a-z0-9.:-]+(/[a-z0-9._-]+)*"), "a registry (host[:port]/path, lower case)"),
+    "ingress_path": (re.compile(r"/[A-Za-z0-9._~/-]*"), "a URL path starting with '/' (letters, digits, . _ ~ / -)"),
+    "source_path": (re.compile(r"[A-Za-z0-9._][A-Za-z0-9._/-]*"), "a relative path (letters, digits, . _ / -)"),
+    "event": (re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,248}"), "a topic name (letters, digits, . _ -)"),
+    "gitops_repo_url": (re.compile(rf"(https://|ssh://|git@){URL_CHARS}"), "an https://, ssh:// or git@ URL"),
+    "cluster": (re.compile(rf"https://{URL_CHARS}"), "an https:// API server URL"),
+    "base_domain": (re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+"), "a DNS domain"),
+    "ingress_class": (re.compile(r"[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?"), "an ingress class name"),
+    "argocd_version": (re.compile(r"v[0-9]+\.[0-9]+\.[0-9]+"), "a release tag such as v2.14.11"),
+}
+# Free text (display names, bounded contexts, tech stack) lands in documents and YAML comments: no control
+# characters (a newline would start a new line of YAML), nor what a shell or a GitHub expression would expand.
+FREE_TEXT_BAD = re.compile(r"[\x00-\x1f\x7f`]|\$\{\{|\$\(")
+CHOICES: dict[str, tuple[str, ...]] = {"database": ("postgresql", "none"), "cache": ("redis", "none"),
+                                       "criticality": ("core", "supporting", "generic"),
+                                       "scaling": ("high", "medium", "low")}
+
+
+def _check(source: str, where: str, value: object, kind: str) -> None:
+    pattern, what = PATTERNS[kind]
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise SpecError(source, where, f"{_show(value)} is not {what}")
+
+
+def _show(value: object) -> str:
+    """The value as one line (a newline shows as \\n), so the error stays one line too."""
+    return repr(value)[:120]
+
 
 # HPA bounds per scaling level (min, max) in production; other tiers take the minimum as their floor.
 HPA_BOUNDS: dict[str, tuple[int, int]] = {"high": (3, 20), "medium": (2, 10), "low": (2, 4)}
@@ -49,14 +85,25 @@ class Service:
     bounded_contexts: list[str] = field(default_factory=list)
     tech_stack: dict[str, str] = field(default_factory=dict)
     japanese_name: str = ""  # the design's 日本語名 when it differs from display_name (Parasol service definitions)
+    domain_type: str = ""  # the design's domain type as written ("VCI (Value-Critical Infrastructure)")
+    # Performance and data (issue 12): SLO as availability % or {availability, latency_p95_ms}; expected load in
+    # requests per second (the capacity plan sizes production for 10x); migration Job command (PreSync hook).
+    slo: float | dict[str, float] | None = None
+    expected_rps: float | None = None
+    rps_per_pod: float | None = None
+    migration_command: list[str] = field(default_factory=list)
+    autoscaling: dict[str, int] = field(default_factory=dict)  # declared range {min, max}: its max wins over the plan
+    metrics_prefix: str = ""  # empty → the name with '_' for '-' (the business-metrics dashboard reads <prefix>_*)
 
     @property
     def hpa_min(self) -> int:
-        return HPA_BOUNDS.get(self.scaling, HPA_BOUNDS["medium"])[0]
+        return int(self.autoscaling.get("min") or HPA_BOUNDS.get(self.scaling, HPA_BOUNDS["medium"])[0])
 
     @property
     def hpa_max(self) -> int:
-        return HPA_BOUNDS.get(self.scaling, HPA_BOUNDS["medium"])[1]
+        declared = self.autoscaling.get("max")
+        return max(int(declared), self.hpa_min) if declared else max(
+            HPA_BOUNDS.get(self.scaling, HPA_BOUNDS["medium"])[1], self.hpa_min)
 
 
 @dataclass
@@ -94,10 +141,21 @@ class PlatformSpec:
     rto_hours: int = 4
     docs_language: str = "en"  # en | ja
     argocd_version: str = "v2.14.11"
+    # Decisions a Parasol project made (parasol/decisions_map.py); empty outside Parasol projects.
+    event_bus: dict[str, Any] = field(default_factory=dict)  # {type: kafka|nats|rabbitmq|managed, managed_service}
+    gateway: dict[str, Any] = field(default_factory=dict)  # {type: gateway-api, bff}
+    organization: dict[str, Any] = field(default_factory=dict)  # {display_name, company, context, industry}
+    decisions: list[dict[str, Any]] = field(default_factory=list)  # [{title, source, applied, effect}]
+    database_provider: str = "cloudnative-pg"  # cloudnative-pg | external
+    backup_bucket: str = ""  # empty → s3://<project>-db-backups (the template's default)
 
     def to_answers(self) -> dict[str, Any]:
-        """The spec as Copier answers (plain data, stable key order)."""
-        return asdict(self)
+        """The spec as Copier answers (plain data, stable key order); an empty backup bucket takes the template's
+        default (it derives from the project name)."""
+        answers = asdict(self)
+        if not answers["backup_bucket"]:
+            del answers["backup_bucket"]
+        return answers
 
     @classmethod
     def from_answers(cls, answers: dict[str, Any], *, source: str = "answers") -> PlatformSpec:
@@ -124,7 +182,7 @@ class PlatformSpec:
         if not is_dns1123_label(self.project_name):
             raise SpecError(
                 source, "project_name",
-                f"'{self.project_name}' is not a DNS-1123 label; try '{slugify(self.project_name)}'",
+                f"{_show(self.project_name)} is not a DNS-1123 label; try '{slugify(str(self.project_name))}'",
             )
         if not self.services:
             raise SpecError(source, "services", "no services: the platform needs at least one")
@@ -133,7 +191,7 @@ class PlatformSpec:
             where = f"services[{i}].name"
             if not is_dns1123_label(svc.name):
                 raise SpecError(
-                    source, where, f"'{svc.name}' is not a DNS-1123 label; try '{slugify(svc.name)}'"
+                    source, where, f"{_show(svc.name)} is not a DNS-1123 label; try '{slugify(svc.name)}'"
                 )
             if svc.name in seen:
                 raise SpecError(source, where, f"duplicate service name '{svc.name}'")
@@ -143,15 +201,62 @@ class PlatformSpec:
                     source, f"services[{i}].strategy",
                     f"unknown strategy '{svc.strategy}' (choose {', '.join(STRATEGIES)})",
                 )
-            for key in ("image", "ingress_path", "source_path", "display_name", "japanese_name"):
-                bad = unsafe_content(str(getattr(svc, key)))
+            availability = svc.slo.get("availability") if isinstance(svc.slo, dict) else svc.slo
+            if svc.slo is not None and not (
+                    isinstance(availability, int | float) and not isinstance(availability, bool)
+                    and 0 < availability < 100):
+                raise SpecError(source, f"services[{i}].slo", f"'{availability}' is not a percentage in (0, 100)")
+            latency = svc.slo.get("latency_p95_ms") if isinstance(svc.slo, dict) else None
+            if latency is not None and not (isinstance(latency, int | float) and latency > 0):
+                raise SpecError(source, f"services[{i}].slo.latency_p95_ms", f"'{latency}' is not a positive number")
+            scale = svc.autoscaling
+            if not isinstance(scale, dict) or set(scale) - {"min", "max"} or any(
+                    not isinstance(v, int) or v < 1 for v in scale.values()) or scale.get("max", 10**9) < scale.get(
+                    "min", 1):
+                raise SpecError(source, f"services[{i}].autoscaling", "must be {min, max} with 1 <= min <= max")
+            for key in ("image", "ingress_path", "source_path"):
+                if getattr(svc, key):
+                    _check(source, f"services[{i}].{key}", getattr(svc, key), key)
+            for key, allowed in CHOICES.items():
+                if getattr(svc, key) not in allowed:
+                    raise SpecError(source, f"services[{i}].{key}", f"{_show(getattr(svc, key))} is not one of "
+                                    f"{', '.join(allowed)}")
+            for key in ("port", "grpc_port"):
+                port = getattr(svc, key)
+                if port is not None and (not isinstance(port, int) or not 0 < port < 65536):
+                    raise SpecError(source, f"services[{i}].{key}", f"{_show(port)} is not a port number (1-65535)")
+            if not isinstance(svc.replicas, dict) or not all(
+                    isinstance(k, str) and isinstance(v, int) for k, v in svc.replicas.items()):
+                raise SpecError(source, f"services[{i}].replicas", "must map environment names to whole numbers")
+            for key in ("publishes", "subscribes"):
+                for j, event in enumerate(getattr(svc.events, key)):
+                    _check(source, f"services[{i}].events.{key}[{j}]", event, "event")
+            texts = [("display_name", svc.display_name), ("japanese_name", svc.japanese_name),
+                     *((f"bounded_contexts[{j}]", b) for j, b in enumerate(svc.bounded_contexts)),
+                     *((f"tech_stack.{k}", f"{k} {v}") for k, v in svc.tech_stack.items()),
+                     ("domain_type", svc.domain_type)]
+            for key, text in texts:
+                bad = unsafe_content(str(text)) or ("a control character" if FREE_TEXT_BAD.search(str(text)) else None)
                 if bad:
                     raise SpecError(source, f"services[{i}].{key}", f"value contains {bad}")
+            for j, callee in enumerate(svc.calls):
+                if not isinstance(callee, str):
+                    raise SpecError(source, f"services[{i}].calls[{j}]", f"{_show(callee)} is not a service name")
         env_seen: set[str] = set()
         for i, env in enumerate(self.environments):
             if not is_dns1123_label(env.name) or env.name in env_seen:
-                raise SpecError(source, f"environments[{i}].name", f"invalid or duplicate '{env.name}'")
+                raise SpecError(source, f"environments[{i}].name", f"invalid or duplicate {_show(env.name)}")
             env_seen.add(env.name)
+            _check(source, f"environments[{i}].cluster", env.cluster, "cluster")
+            if not is_dns1123_label(env.tier):
+                raise SpecError(source, f"environments[{i}].tier", f"{_show(env.tier)} is not a DNS-1123 label")
+            if not isinstance(env.namespace, str) or not is_dns1123_label(env.namespace_for(self.project_name)):
+                raise SpecError(source, f"environments[{i}].namespace",
+                                f"{_show(env.namespace)} does not give a DNS-1123 label")
+            if env.sync not in ("auto", "manual"):
+                raise SpecError(source, f"environments[{i}].sync", f"{_show(env.sync)} is not auto or manual")
+        for key in ("gitops_repo_url", "registry", "base_domain", "ingress_class", "argocd_version"):
+            _check(source, key, getattr(self, key), key)
         for i, svc in enumerate(self.services):
             for j, callee in enumerate(svc.calls):
                 if callee not in seen:

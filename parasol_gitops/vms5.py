@@ -2,20 +2,24 @@
 
 Everything is computed from the repository on disk (through one ``validate`` run). Formulas:
 
-Gates (each worth 8 points, 40 in all):
+Gates (each worth 8 points, 48 in all):
 - **IaC** = Argo CD source paths and kustomize roots that exist and build (charts: render) ÷ all of them,
   and a root Application must exist. Passes at 100 %. A chart skipped for want of a renderer does not count.
 - **Deployment automation** = (service, environment) pairs deployed by an Argo CD Application whose service is
   built and bumped by the CI of ``pipeline.yaml`` (a ``services`` entry of that name) with the CI files in sync
   ÷ all (service, environment) pairs. Passes at 100 %. (Production may sync manually: the deploy is still a
   commit made by CI; the sync is an approval, not a hand-made change.)
-- **Monitoring coverage** = services with a ServiceMonitor/PodMonitor *and* alert rules *and* a dashboard ÷
-  all services (coverage as defined in ``validate.policies``). Passes at ≥ 95 %.
+- **Monitoring coverage** = services with metrics (a ServiceMonitor/PodMonitor), alert rules, a dashboard,
+  logs (a log pipeline is deployed: an Argo CD Application of a Loki/Alloy/OpenTelemetry Collector… chart or a
+  collector resource) *and* traces (its ConfigMap or workload sets ``OTEL_EXPORTER_OTLP_ENDPOINT``) ÷ all
+  services (coverage as defined in ``validate.policies``). Passes at ≥ 95 %.
 - **Security scan** passes when ``pipeline.yaml`` has a ``security_scan`` stage with a ``fail_on`` severity and
   image scanning on, the synthesized CI files are in sync (so the scan really runs), and ``validate`` reports
   no error finding. Anything less is "failed" (no scan evidence in CI, or error findings).
 - **DR drill** passes only with a successful drill record younger than 90 days within the RTO/RPO objectives
   (see ``drill``); otherwise "pending".
+- **Load test / SLA** passes only when every service's newest k6 record (``perf record``) younger than 30 days
+  passed all its thresholds; "failed" when one failed; otherwise "pending" (see ``perf``).
 
 Checklists (12 items, 5 points each, 60 in all):
 - infrastructure: production environment (a ``production`` environment to which every service is deployed),
@@ -28,7 +32,8 @@ Checklists (12 items, 5 points each, 60 in all):
 - operational readiness: dashboards and alert rules for every service, a runbook document, on-call (an
   AlertmanagerConfig, or a document that describes on-call / オンコール).
 
-Score = sum of points (0–100). Bands: 90–100 🟢, 70–89 🟡, 50–69 🟠, ≤ 49 🔴.
+Score = sum of points ÷ the most there are (6 × 8 + 12 × 5 = 108), as a whole percentage (0–100).
+Bands: 90–100 🟢, 70–89 🟡, 50–69 🟠, ≤ 49 🔴.
 """
 
 from __future__ import annotations
@@ -40,10 +45,11 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import drill
+from . import drill, perf
 from .messages import t
 from .validate import policies
 from .validate.engine import Result
+from .validate.render import Obj
 
 GATE_POINTS = 8
 ITEM_POINTS = 5
@@ -54,7 +60,7 @@ DOC_DIRS = ("docs", ".")
 @dataclass
 class Gate:
     id: str
-    status: str  # passed | failed | pending
+    status: str  # passed | failed | pending | not_measured (a check that could not run: never failed or passed)
     value: str
     formula: str
     reason: str
@@ -79,6 +85,39 @@ class Vms5:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+HELM_INSTALL = "pip install helm-python-sdk"
+
+
+def renderer_reason(result: Result) -> str:
+    """Why charts were skipped, as the renderer reported it (a PGO-HELM-SKIPPED finding), else a generic line."""
+    reasons = sorted({f.message for f in result.findings if "SKIP" in f.id and "HELM" in f.id})
+    return reasons[0] if reasons else "helm-python-sdk is not installed"
+
+
+def deployed_objects(result: Result) -> list[Obj]:
+    """Objects Argo CD will sync: built from a source path of an Application (or a folder below it, or a chart
+    rendered for it). A chart or overlay no Application points at (the Parasol ``kubernetes/`` views, an
+    undeployed chart) is validated but counts for no gate."""
+    paths = sorted({p.strip("/") or "." for p in result.graph.source_paths})
+
+    def synced(origin: str) -> bool:
+        base = origin.split("[", 1)[0]
+        return any(p == "." or base == p or base.startswith(p + "/") for p in paths)
+
+    return [o for o in result.objects if synced(o.origin)]
+
+
+def deployed_unrendered(result: Result) -> list[str]:
+    """Charts an Application syncs that could not be rendered (no renderer): their objects are unknown."""
+    if not result.stats.get("charts_skipped"):
+        return []
+    return sorted(p for p in result.graph.source_paths if _is_chart(result.root / p))
+
+
+def _is_chart(folder: Path) -> bool:
+    return (folder / "Chart.yaml").is_file()
 
 
 def band(score: int) -> str:
@@ -106,7 +145,8 @@ def _docs(root: Path) -> dict[str, str]:
 
 def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
     today = today or dt.datetime.now(dt.UTC).date()
-    root, graph, objects = result.root, result.graph, result.objects
+    root, graph = result.root, result.graph
+    objects = deployed_objects(result)
     ids = {f.id for f in result.errors}
     services, envs = graph.services, graph.environments
     docs = _docs(root)
@@ -117,9 +157,14 @@ def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
     build_failed = sum(1 for f in result.findings if f.id in ("PGO-BUILD", "PGO-HELM-RENDER"))
     total = len(roots) + build_failed
     iac = _pct(len(ok), total)
-    iac_ok = bool(graph.roots) and total > 0 and len(ok) == total and result.stats["charts_skipped"] == 0
-    gates = [Gate("iac", "passed" if iac_ok else "failed", f"{iac:.0f} %", t("vms5.f.iac"),
-                  t("vms5.r.iac", ok=len(ok), total=total) + ("" if graph.roots else t("vms5.r.no_root")))]
+    iac_ok = bool(graph.roots) and total > 0 and len(ok) == total
+    skipped = int(result.stats.get("charts_skipped") or 0)
+    if skipped:  # a chart that could not be rendered was not measured: neither a failure nor a pass
+        gates = [Gate("iac", "not_measured", t("vms5.not_measured"), t("vms5.f.iac"),
+                      t("vms5.r.renderer_missing", n=skipped, reason=renderer_reason(result), install=HELM_INSTALL))]
+    else:
+        gates = [Gate("iac", "passed" if iac_ok else "failed", f"{iac:.0f} %", t("vms5.f.iac"),
+                      t("vms5.r.iac", ok=len(ok), total=total) + ("" if graph.roots else t("vms5.r.no_root")))]
 
     # deployment automation
     spec = result.pipeline.get("spec") or {}
@@ -142,10 +187,16 @@ def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
     full = [s for s, c in cov.items() if all(c.values())]
     mon = _pct(len(full), len(services))
     missing = [s for s in services if s not in full]
-    gates.append(Gate("monitoring_coverage", "passed" if services and mon >= MONITORING_THRESHOLD else "failed",
-                      f"{mon:.0f} %", t("vms5.f.monitoring_coverage"),
-                      t("vms5.r.monitoring", ok=len(full), total=len(services)) +
-                      (t("vms5.r.missing", names=", ".join(missing)) if missing else "")))
+    unrendered = deployed_unrendered(result)
+    if unrendered:  # the deployed charts' ServiceMonitors and rules were never seen: no verdict either way
+        gates.append(Gate("monitoring_coverage", "not_measured", t("vms5.not_measured"),
+                          t("vms5.f.monitoring_coverage"), t("vms5.r.renderer_missing", n=len(unrendered),
+                                                             reason=renderer_reason(result), install=HELM_INSTALL)))
+    else:
+        gates.append(Gate("monitoring_coverage", "passed" if services and mon >= MONITORING_THRESHOLD else "failed",
+                          f"{mon:.0f} %", t("vms5.f.monitoring_coverage"),
+                          t("vms5.r.monitoring", ok=len(full), total=len(services)) +
+                          (t("vms5.r.missing", names=", ".join(missing)) if missing else "")))
 
     # security scan
     scan_stages = [s for s in spec.get("stages") or [] if isinstance(s, dict) and s.get("type") == "security_scan"
@@ -164,6 +215,8 @@ def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
     dr = drill.gate(root, today=today, rto_hours=rto if isinstance(rto, int | float) else None,
                     rpo_hours=rpo if isinstance(rpo, int | float) else None)
     gates.append(Gate("dr_drill", dr.status, dr.status, t("vms5.f.dr_drill"), dr.reason))
+    pg = perf.gate(root, list(services), today=today)  # load tests / SLA (parasol_gitops/perf.py)
+    gates.append(Gate("performance", pg.status, pg.value, t("vms5.f.performance"), pg.reason))
 
     # checklists
     hpa_text = [json.dumps((o.data.get("spec") or {}).get("scaleTargetRef")) for o in objects
@@ -214,7 +267,8 @@ def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
         item("on_call", "operational", bool(oncall), t("vms5.r.oncall.yes", doc=oncall[0] if oncall else ""),
              t("vms5.r.oncall.no")),
     ]
-    score = GATE_POINTS * sum(g.status == "passed" for g in gates) + ITEM_POINTS * sum(i.met for i in items)
+    points = GATE_POINTS * sum(g.status == "passed" for g in gates) + ITEM_POINTS * sum(i.met for i in items)
+    score = round(100 * points / (GATE_POINTS * len(gates) + ITEM_POINTS * len(items)))
     from .vms5_actions import next_actions
 
     return Vms5(today.isoformat(), gates, items, score, band(score), next_actions(result, gates, items))
@@ -262,26 +316,16 @@ def _word(value: str) -> str:
 
 
 def _mark(status: str) -> str:
-    return {"passed": "✅", "pending": "⏳"}.get(status, "❌")
+    return {"passed": "✅", "pending": "⏳", "not_measured": "⚪"}.get(status, "❌")
 
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def report_paths(repo: Path) -> list[Path]:
-    """Where the markdown report goes: docs/vms5-report.md (top level when the repo has no docs/ folder),
-    plus ``outputs/7-platform/vms5-report.md`` of an enclosing Parasol project when the repository is elsewhere."""
-    paths = [repo / "docs" / "vms5-report.md" if (repo / "docs").is_dir() else repo / "vms5-report.md"]
-    from .errors import ParasolGitopsError
-
-    try:
-        from .parasol.project import detect
-
-        project = detect(repo)
-    except (ImportError, ParasolGitopsError):  # no (readable) Parasol project around: only the repository copy
-        return paths
-    platform_dir = Path(project.output_dir) / "7-platform"
-    if platform_dir.resolve() != repo.resolve():
-        paths.append(platform_dir / "vms5-report.md")
-    return paths
+def report_path(repo: Path, *, parasol_platform: bool = False) -> Path:
+    """Where the markdown report goes: ``docs/vms5-report.md`` (top level when the repository has no ``docs/``);
+    a Parasol platform (``outputs/7-platform``) keeps its documents at the top level, so the report goes there."""
+    if parasol_platform or not (repo / "docs").is_dir():
+        return repo / "vms5-report.md"
+    return repo / "docs" / "vms5-report.md"

@@ -16,10 +16,17 @@ from .messages import t
 
 def next_actions(result: Any, gates: list[Any], items: list[Any]) -> list[str]:
     """Actions in gate order, then item order, without duplicates."""
-    failed = [g.id for g in gates if g.status != "passed"] + [i.id for i in items if not i.met]
+    from .vms5 import HELM_INSTALL
+
     actions: list[str] = []
-    for cid in failed:
-        actions.extend(_for(cid, result))
+    for gate in gates:
+        if gate.status == "not_measured":  # the check could not run: the remedy is what it needs, not a fix
+            actions.append(t("vms5.action.not_measured", install=HELM_INSTALL))
+        elif gate.status != "passed":
+            actions.extend(_for(gate.id, result))
+    for item in items:
+        if not item.met:
+            actions.extend(_for(item.id, result))
     return list(dict.fromkeys(actions))
 
 

@@ -98,7 +98,8 @@ def restricted_problems(obj: dict[str, Any]) -> list[str]:
     pod_sc = spec.get("securityContext", {})
     if pod_sc.get("seccompProfile", {}).get("type") != "RuntimeDefault":
         out.append(f"{name}: pod seccompProfile is not RuntimeDefault")
-    if not spec.get("topologySpreadConstraints"):
+    long_running = obj["kind"] not in ("Job", "CronJob")  # a run-to-completion pod has no probes and no spread
+    if long_running and not spec.get("topologySpreadConstraints"):
         out.append(f"{name}: no topologySpreadConstraints")
     for c in spec.get("initContainers", []) + spec.get("containers", []):
         sc = c.get("securityContext", {})
@@ -117,7 +118,7 @@ def restricted_problems(obj: dict[str, Any]) -> list[str]:
                 if key not in res.get(part, {}):
                     out.append(f"{cname}: no {part}.{key}")
         for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
-            if probe not in c:
+            if long_running and probe not in c:
                 out.append(f"{cname}: no {probe}")
         image = str(c.get("image", ""))
         last = image.rsplit("/", 1)[-1]

@@ -200,3 +200,139 @@ def tree_hashes(root: Path, *, skip_git: bool = True) -> dict[str, str]:
         elif path.is_dir():
             found[rel + "/"] = "dir"
     return found
+
+
+# ---- issue 13: the other real layouts, built from the real files' shapes (headings and tables, not prose) -----
+def nfr_text(replicas: str | None = "3-6", sla: str | None = "99.9%", requirement: str = "高") -> str:
+    """The ``## 非機能要件`` block of suntory-scm-v5's service definitions."""
+    lines = ["## 非機能要件", "", "```yaml", "Scaling:", f"  Requirement: {requirement}"]
+    if replicas is not None:
+        lines.append(f"  Replicas: {replicas}")
+    lines += ["  Note: 繁忙期に対応", ""]
+    if sla is not None:
+        lines += ["Availability:", f"  SLA: {sla}", "  Note: 停止は出荷遅延に直結", ""]
+    lines += ["Performance:", "  照会API: 100ms以内", "```", ""]
+    return "\n".join(lines)
+
+
+def overview_text(rows: list[tuple[str, str, str]], *, broken_row: bool = False) -> str:
+    """suntory-scm-v5's ``architecture-overview.md``: ``### 1.2 サービス一覧`` with
+    ``| # | サービス名 | BC | TVDC | 責務 |``."""
+    lines = ["# Architecture Overview", "", "**プロジェクト**: デモ / SCM", "", "---", "", "## 1. アーキテクチャ概要",
+             "", "### 1.2 サービス一覧", "", "| # | サービス名 | BC | TVDC | 責務 |",
+             "|---|-----------|-----|------|------|"]
+    for i, (name, bc, tvdc) in enumerate(rows, start=1):
+        lines.append(f"| {i} | {name} | {bc} | {tvdc} | 責務 |")
+    if broken_row:
+        lines.append("| 99 | broken-service | only three cells |")
+    lines += ["", "---", "", "## 2. 設計原則", ""]
+    return "\n".join(lines) + "\n"
+
+
+def adr_text(number: int, title: str, decision_block: str | None) -> str:
+    """An ADR of suntory-scm-v5's ``decisions/``: ``# ADR-00N: …``, ``## ステータス``, ``## コンテキスト``, ``## 決定``
+    (bold sentence, then ``### 採用構成`` with a YAML block). ``decision_block=None`` leaves ``## 決定`` out."""
+    lines = [f"# ADR-{number:03d}: {title}", "", "## ステータス", "承認済み（2025-01-15）", "", "## コンテキスト", "",
+             "背景の説明。", ""]
+    if decision_block is not None:
+        lines += ["## 決定", "", f"**{title}を採用する。**", "", "### 採用構成", "", "```yaml", decision_block,
+                  "```", ""]
+    lines += ["## 結果", "", "### 良い影響", "", "1. 良いこと", ""]
+    return "\n".join(lines) + "\n"
+
+
+def make_overview_project(root: Path, *, broken_row: bool = False, broken_adr: bool = False,
+                          language: str | None = None) -> Path:
+    """suntory-scm-v5's layout: ``4-architecture/services/<svc>/service-definition.md`` with 非機能要件, an overview
+    table listing one service more (``hub-service``, no definition), a VCI domain type and three ADRs."""
+    services = [
+        SvcDef("Order Service", "order-service", "Core", ["OrderContext"], "/api/v1/orders",
+               publishes=["OrderReceived"], subscribes=["StockReserved"], stores=["PostgreSQL", "Redis"]),
+        SvcDef("Stock Service", "stock-service", "VCI (Value-Critical Infrastructure)", ["StockContext"],
+               "/api/v1/stock", publishes=["StockReserved"], subscribes=["OrderReceived"]),
+    ]
+    yaml = yaml_text("scm-demo", [], language=language).replace("    services:\n", "")
+    yaml = yaml.replace('  display_name: "Demo Shop（デモ）"\n', '  display_name: "デモ SCM"\n'
+                        '  company: "デモ株式会社"\n  context: "SCM"\n  industry: beverage-manufacturing\n')
+    root.mkdir(parents=True)
+    (root / "parasol.yaml").write_text(yaml, encoding="utf-8")
+    arch = root / "outputs" / "4-architecture"
+    nfr = {"order-service": nfr_text("3-6", "99.9%"), "stock-service": nfr_text("2-4", "99.5%", "中")}
+    for svc in services:
+        assert svc.folder
+        folder = arch / "services" / svc.folder
+        folder.mkdir(parents=True)
+        text = definition_text(svc).split("## 非機能要件")[0] + nfr[svc.folder]
+        (folder / "service-definition.md").write_text(text, encoding="utf-8")
+    (arch / "architecture-overview.md").write_text(overview_text(
+        [("order-service", "OrderContext", "Core"), ("stock-service", "StockContext", "VCI"),
+         ("hub-service", "-", "Infrastructure")], broken_row=broken_row), encoding="utf-8")
+    decisions = arch / "decisions"
+    decisions.mkdir()
+    (decisions / "adr-001-event-bus-selection.md").write_text(adr_text(
+        1, "イベントバスの選択", "Primary Event Bus:\n  Type: Apache Kafka\n  Replication Factor: 3"), encoding="utf-8")
+    (decisions / "adr-002-api-gateway-pattern.md").write_text(adr_text(
+        2, "API Gateway パターンの採用", "Gateway:\n  Type: API Gateway + BFF"), encoding="utf-8")
+    (decisions / "adr-003-saga-choreography-pattern.md").write_text(adr_text(
+        3, "Saga Choreography パターンの採用", None if broken_adr else "Pattern: Choreography"), encoding="utf-8")
+    return root
+
+
+def design_text(contexts: list[tuple[str, str, str, str, str]]) -> str:
+    """asahi-group's single ``architecture-design.md``: ``## 1. BC構成サマリー`` (``| VS | BC | ドメインタイプ |
+    アーキテクチャスタイル |``, cells ``BC1: Name``), ``## 4. データアーキテクチャ`` (``| VS | BC | Primary Store |
+    Secondary Store |``) and ``### 共通インフラ`` (``Event Bus:`` / ``API Gateway:`` lines).
+    ``contexts``: (vs label, BC id, name, domain type, primary store)."""
+    lines = ["# アーキテクチャ設計 - デモ", "", "## 設計原則", "", "**Parasol原則**: 1つのBC = 1つのVS内", "",
+             "---", "", "## 1. BC構成サマリー", "", "| VS | BC | ドメインタイプ | アーキテクチャスタイル |",
+             "|----|-----|---------------|---------------------|"]
+    lines += [f"| {vs} | {bc}: {name} | {domain} | Hexagonal |" for vs, bc, name, domain, _ in contexts]
+    lines += ["", "---", "", "## 4. データアーキテクチャ", "", "### VS別データストア", "",
+              "| VS | BC | Primary Store | Secondary Store |", "|----|-----|---------------|-----------------|"]
+    lines += [f"| {vs.split()[0]} | {bc} | {store} | - |" for vs, bc, _, _, store in contexts]
+    lines += ["", "## 5. 技術スタック", "", "### 共通インフラ", "", "```yaml", "Event Bus: Apache Kafka",
+              "Container: Kubernetes", "API Gateway: Kong", "```", ""]
+    return "\n".join(lines) + "\n"
+
+
+def domain_language_text(bc: str, name: str, domain: str, stack: str, events: list[str]) -> str:
+    """asahi-group's ``5-software/VS<n>_<name>/BC<n>_<Name>/domain-language.md``: ``## 概要`` table and
+    ``## 3. Domain Events`` with ``### …イベント`` YAML blocks keyed by event name."""
+    lines = [f"# {bc}: {name} - ドメイン言語定義", "", "## 概要", "", "| 項目 | 内容 |", "|------|------|",
+             "| VS | VS1 研究開発 |", f"| BC | {name} |", f"| ドメインタイプ | {domain} |",
+             f"| 技術スタック | {stack} |",
+             "", "---", "", "## 1. Aggregates", "", "```yaml", "Root Entity: Thing", "```", "", "## 3. Domain Events",
+             "", "### 主要イベント", "", "```yaml"]
+    for event in events:
+        lines += [f"{event}:", "  Description: 起きた", "  Properties:", "    - id: Id", "  Subscribers: [Other]", ""]
+    lines += ["```", "", "## 4. Domain Services", ""]
+    return "\n".join(lines) + "\n"
+
+
+def make_design_project(root: Path) -> Path:
+    """asahi-group's layout: one ``architecture-design.md`` and phase 5 as ``5-software/VS*/BC*/``; no service
+    definitions anywhere."""
+    root.mkdir(parents=True)
+    yaml = yaml_text("brew-demo", [], language="en").replace("    services:\n", "")
+    (root / "parasol.yaml").write_text(yaml, encoding="utf-8")
+    arch = root / "outputs" / "4-architecture"
+    arch.mkdir(parents=True)
+    (arch / "architecture-design.md").write_text(design_text([
+        ("VS1 研究開発", "BC1", "Fermentation Platform", "Core", "PostgreSQL"),
+        ("VS1 研究開発", "BC4", "Research Innovation", "Supporting", "MongoDB"),
+        ("VS2 製品開発", "BC2", "Product Recipe", "Core", "PostgreSQL"),
+    ]), encoding="utf-8")
+    software = root / "outputs" / "5-software"
+    for vs, bc, name, domain, stack, events in [
+        ("VS1_研究開発", "BC1", "FermentationPlatform", "Core", "Python / FastAPI",
+         ["YeastStrainRegistered", "YeastStrainOptimized"]),
+        ("VS1_研究開発", "BC4", "ResearchInnovation", "Supporting", "Python / FastAPI", ["ResearchFindingValidated"]),
+        ("VS2_製品開発", "BC2", "ProductRecipe", "Core", "Java / Spring Boot", ["ProductApproved"]),
+    ]:
+        folder = software / vs / f"{bc}_{name}"
+        folder.mkdir(parents=True)
+        (folder / "domain-language.md").write_text(domain_language_text(bc, name, domain, stack, events),
+                                                   encoding="utf-8")
+        (folder / "database-design.md").write_text(f"# {bc} データベース設計\n\n## 概要\n\nPostgreSQL 16\n",
+                                                   encoding="utf-8")
+    return root

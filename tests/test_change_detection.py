@@ -1,5 +1,6 @@
 """Real runs: gitlab-ci-local lists, previews and runs the GitLab pipeline; the GitHub change-detection
-step runs on a real git change. Per-service work must follow the change, not the repository size."""
+step (``parasol-gitops changes``) runs as written on a real git change. Per-service work must follow the
+change, not the repository size."""
 
 from __future__ import annotations
 
@@ -194,6 +195,8 @@ HELM_VALUES = ("helm/hello/values-staging.yaml", "helm/{service}/values-{env}.ya
 
 @pytest.mark.parametrize("overlay_case", [KUSTOMIZE_OVERLAY, HELM_VALUES], ids=["kustomize", "helm-values"])
 def test_deploy_job_really_runs_against_a_bare_gitops_repo(tmp_path: Path, overlay_case: tuple) -> None:
+    """The child's deploy job pushes the Parasol-Deploy commit; the verification after it cannot reach the
+    service here, so the job fails, and the automatic rollback job reverts exactly that commit."""
     overlay_file, pattern, original, (old_line, new_line) = overlay_case
     find_tool("rsync")
     gitops_bare = tmp_path / "gitops.git"
@@ -212,19 +215,32 @@ def test_deploy_job_really_runs_against_a_bare_gitops_repo(tmp_path: Path, overl
     spec_text = spec_text.replace("overlay: services/{service}/overlays/{env}", f"overlay: {pattern}")
     spec_text = spec_text.replace(
         'smoke: curl --fail --silent --show-error "https://hello.staging.example.com/healthz"', "smoke: echo smoke-ok")
+    spec_text = spec_text.replace("url: https://{service}.staging.example.com", "url: http://127.0.0.1:9/{service}")
     app = _app_repo(tmp_path, spec_text.replace("path: services/hello/src", "path: services/hello"), ["hello"])
     (app / "services" / "hello" / "main.py").write_text("print('v2')\n")
     git(app, "commit", "-qam", "change hello")
     # the child's deploy job, run with exactly the variables the parent's trigger job forwards
-    result = _gcl(app, "--force-shell-executor", "--file", _child_of(app, "hello"), *_forwarded(app, "hello"),
-                  "--variable", f"IMAGE_DIGEST={DIGEST}", "--variable", "IMAGE_TAG=abc123", "deploy_staging")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    args = ["--force-shell-executor", "--file", _child_of(app, "hello"), *_forwarded(app, "hello"),
+            "--variable", f"IMAGE_DIGEST={DIGEST}", "--variable", "IMAGE_TAG=abc123",
+            "--variable", "VERIFY_WINDOW_SECONDS=2", "--variable", "VERIFY_TIMEOUT_SECONDS=20",
+            # this checkout's tool is already installed: installing "pip" stands in for the pinned release
+            "--variable", "TOOL_PACKAGE=pip"]
+    # the deploy job and the automatic rollback job (when: on_failure), in one pipeline run
+    result = _gcl(app, *args, "deploy_staging", "deploy_staging-auto-rollback")
     assert "smoke-ok" in result.stdout
+    deployed, subject = git(gitops_bare, "log", "--format=%H %s", "main").splitlines()[1].split(" ", 1)
+    assert subject == "deploy(staging): hello abc123"
+    assert "Parasol-Deploy: staging/hello" in git(gitops_bare, "log", "-n", "1", "--format=%b", deployed)
+    assert git(gitops_bare, "show", f"{deployed}:{overlay_file}") == original.replace(old_line, new_line)
+    # the deploy job failed (its verification cannot reach the service here) and its dotenv report,
+    # written also on failure, named the pushed commit: the rollback job reverted exactly that one
+    assert "FAIL  deploy_staging" in result.stdout, result.stdout[-3000:]
+    assert "PASS  deploy_staging-auto-rollback" in result.stdout, result.stdout[-3000:]
+    reports = app / ".gitlab-ci-local" / "artifacts" / "deploy_staging" / ".gitlab-ci-reports"
+    assert (reports / "dotenv" / "deploy.env").read_text() == f"DEPLOYED_COMMIT={deployed}\n"
     log = git(gitops_bare, "log", "-n", "1", "--format=%s%n%b", "main")
-    assert log.startswith("deploy(staging): hello abc123")
-    assert "Parasol-Deploy: staging/hello" in log
-    text = git(gitops_bare, "show", f"main:{overlay_file}")
-    assert text == original.replace(old_line, new_line)
+    assert log.startswith("rollback(staging): hello") and f"This reverts commit {deployed}." in log
+    assert git(gitops_bare, "show", f"main:{overlay_file}") == original
 
 
 def test_a_service_at_the_repository_root_follows_every_change(tmp_path: Path) -> None:

@@ -85,7 +85,7 @@ def test_guides_count_as_phase6_even_if_the_status_lags(tmp_path: Path) -> None:
 def test_plan_prints_the_model_and_writes_nothing(tmp_path: Path) -> None:
     root = copy_fixture("asashi", tmp_path)
     before = tree_hashes(root)
-    result = run_cli("platform", "--plan", cwd=root)
+    result = run_cli("--lang", "en", "platform", "--plan", cwd=root)  # asashi is Japanese, without a setting
     assert result.exit_code == 0, result.stderr
     assert "phase 6 (implementation) is incomplete" in result.stderr  # a warning: --plan writes nothing
     table = result.stdout.split("Discovered services (7)")[1].split("Sources (which one won):")[0]

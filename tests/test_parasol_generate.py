@@ -53,9 +53,9 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dest
 
 
-def platform(root: Path, template: Path, *args: str, cwd: Path | None = None) -> Any:
-    return run_cli("platform", *args, "--template", str(template), cwd=cwd or root,
-                   env={"PARASOL_GITOPS_NOW": NOW})
+def platform(root: Path, template: Path, *args: str, cwd: Path | None = None, lang: str | None = None) -> Any:
+    return run_cli(*(("--lang", lang) if lang else ()), "platform", *args, "--template", str(template),
+                   cwd=cwd or root, env={"PARASOL_GITOPS_NOW": NOW})
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +125,8 @@ _CROSS_CHECKED: set[tuple[str, str]] = set()
 def validate_object(doc: dict[str, Any], where: str) -> None:
     group, _, version = doc["apiVersion"].rpartition("/")
     name = f"{where}: {doc['kind']}/{doc['metadata'].get('name')}"
-    if group and "." in group and not group.endswith(".k8s.io"):
+    # Gateway API is a CRD although its group ends in .k8s.io
+    if group and "." in group and (not group.endswith(".k8s.io") or group == "gateway.networking.k8s.io"):
         errors = [e.message for e in crd_validator(group, doc["kind"], version).iter_errors(doc)]
         assert not errors, f"{name}: {errors[0]}"
         return
@@ -317,17 +318,44 @@ def test_partial_regeneration_touches_only_its_files(generated: tuple[Path, str,
     assert f"regenerated {part}:" in result.stdout
 
 
-def test_partial_needs_a_generated_repository(tmp_path: Path, template_repo: Path) -> None:
+@pytest.mark.parametrize("part", sorted(PARTS))
+def test_partial_works_as_a_first_command(tmp_path: Path, template_repo: Path, part: str) -> None:
+    """Issue 13.6: infra|cicd|monitoring before any full run write their slice only, touch nothing else of the
+    project, and a later full run renders the repository around them (an edit of theirs kept on top)."""
     root = make_project(tmp_path / "shop")
+    before = tree_hashes(root)
+    result = platform(root, template_repo, part)
+    assert result.exit_code == 0, result.stderr
+    repo = root / "outputs" / "7-platform"
+    written = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_file())
+    assert written and all(_matches(rel, PARTS[part]) for rel in written), written
+    assert {k: v for k, v in tree_hashes(root).items() if not k.startswith("outputs/7-platform")} == before
+    first = sorted(written)[0]
+    (repo / first).write_text((repo / first).read_text(encoding="utf-8") + "\n<!-- mine -->\n"
+                              if first.endswith(".md") else (repo / first).read_text(encoding="utf-8"),
+                              encoding="utf-8")
+    full = platform(root, template_repo)
+    assert full.exit_code == 0, full.stderr
+    assert (repo / ".copier-answers.yml").is_file() and (repo / "apps").is_dir()
+    if first.endswith(".md"):
+        assert (repo / first).read_text(encoding="utf-8").endswith("<!-- mine -->\n")
+    assert run_tool(["git", "status", "--porcelain"], cwd=repo).stdout == ""
+
+
+def test_partial_refuses_a_folder_of_other_files(tmp_path: Path, template_repo: Path) -> None:
+    root = make_project(tmp_path / "shop")
+    (root / "outputs/7-platform").mkdir(parents=True)
+    (root / "outputs/7-platform/notes.txt").write_text("mine\n", encoding="utf-8")
     result = platform(root, template_repo, "infra")
-    assert result.exit_code == 2 and "run `parasol-gitops platform` once" in result.stderr
+    assert result.exit_code == 2
+    assert sorted(p.name for p in (root / "outputs/7-platform").iterdir()) == ["notes.txt"]
 
 
 def test_asashi_with_force(tmp_path: Path, template_repo: Path) -> None:
-    root = copy_fixture("asashi", tmp_path)
-    refused = platform(root, template_repo)
+    root = copy_fixture("asashi", tmp_path)  # written in Japanese: --lang en for the English assertions
+    refused = platform(root, template_repo, lang="en")
     assert refused.exit_code == 2 and "phase 6 (implementation) is not complete" in refused.stderr
-    result = platform(root, template_repo, "--force")
+    result = platform(root, template_repo, "--force", lang="en")
     assert result.exit_code == 0, result.stderr
     assert "--force: proceeding although phase 6 is incomplete" in result.stderr
     repo = root / "outputs" / "7-platform"
@@ -359,7 +387,7 @@ def test_asashi_docs_describe_the_designed_services(tmp_path: Path, template_rep
     Japanese name, domain type, bounded contexts and tech stack."""
     root = copy_fixture("asashi", tmp_path)
     add_guides(root, {svc: dict.fromkeys(bcs, stack) for svc, (bcs, stack) in ASASHI_GUIDES.items()})
-    result = platform(root, template_repo)
+    result = platform(root, template_repo, lang="en")  # the project is Japanese; the assertions are English
     assert result.exit_code == 0, result.stderr
     repo = root / "outputs" / "7-platform"
     infra = (repo / "infrastructure-design.md").read_text(encoding="utf-8")

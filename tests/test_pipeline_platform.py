@@ -67,3 +67,26 @@ def test_platform_pipelines_pass_the_vendor_schemas(tmp_path: Path) -> None:
     github = run_tool([checker, "--builtin-schema", "vendor.github-workflows",
                        *(str(tmp_path / rel) for rel in GITHUB_FILES)])
     assert github.returncode == 0, github.stdout + github.stderr
+
+
+def test_tech_stack_language_reaches_pipeline_yaml_the_same_way_from_the_template(tmp_path: Path) -> None:
+    """services[].language (what `parasol-gitops test` falls back on) from the Parasol tech stack: the
+    template's pipeline.yaml and spec_from_platform map it alike."""
+    import warnings
+
+    from parasol_gitops import scaffold
+    from parasol_gitops.pipeline import language_of, load_spec
+
+    stacks = {"orders": "Java 21 / Spring Boot", "payments": "Go 1.22", "web": "TypeScript (Node.js 20)",
+              "ledger": "Kotlin", "search": "Python 3.12 / FastAPI", "audit": "Rust", "legacy": "COBOL"}
+    answers = {"project_name": "shop", "base_domain": "shop.example.org",
+               "services": [{"name": n, "tech_stack": {"language": s}} for n, s in stacks.items()]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scaffold.render(tmp_path / "repo", answers)
+    rendered = {s["name"]: s["language"] for s in load_spec(tmp_path / "repo" / "pipeline.yaml")["services"]}
+    platform = validate_spec(spec_from_platform(PlatformSpec.from_answers(answers)), source="platform")
+    assert rendered == {s["name"]: s["language"] for s in platform["services"]} == {
+        "orders": "java-maven", "payments": "go", "web": "node", "ledger": "java-gradle", "search": "python",
+        "audit": "rust", "legacy": ""}
+    assert language_of("Django") == "python" and language_of("MongoDB") == ""

@@ -147,7 +147,10 @@ def test_actions_pinned_by_sha_with_version_comment(rendered: dict) -> None:
     text = (rendered[("mixed-strategies", "github")] / ".github/workflows/ci.yml").read_text()
     uses = [line.strip() for line in text.splitlines() if line.strip().startswith(("uses:", "- uses:"))]
     assert uses
-    for line in uses:
+    local = [line for line in uses if line.split("uses: ", 1)[1].startswith("./")]
+    # deploy_staging and deploy_production call the reusable deploy workflow of this repository
+    assert local == ["uses: ./.github/workflows/deploy.yml  # zizmor: ignore[self-repository]"] * 2
+    for line in (line for line in uses if line not in local):
         ref, _, comment = line.split("uses: ", 1)[1].partition("#")
         ref, comment = ref.strip(), comment.strip()
         repo, _, sha = ref.partition("@")
@@ -165,8 +168,19 @@ def test_github_security_shape(rendered: dict) -> None:
         assert has_id_token == (job_id == "build"), job_id
         for step in job.get("steps", []):
             assert "${{" not in step.get("run", ""), (job_id, step["name"])
-    assert wf["jobs"]["deploy_production"]["environment"]["name"] == "production"
-    assert wf["jobs"]["deploy_production"]["concurrency"]["cancel-in-progress"] is False
+    # every environment's deploy calls the one reusable deploy workflow, bound to its GitHub environment
+    production = wf["jobs"]["deploy_production"]
+    assert production["uses"] == "./.github/workflows/deploy.yml"
+    assert production["with"]["environment"] == "production" and production["permissions"] == {"contents": "read"}
+    deploy = yaml.load((rendered[("monorepo", "github")] / ".github/workflows/deploy.yml").read_text())
+    assert list(deploy["on"]) == ["workflow_call"] and deploy["permissions"] == {}
+    job = deploy["jobs"]["deploy"]
+    assert job["environment"]["name"] == "${{ inputs.environment }}"
+    assert job["concurrency"]["cancel-in-progress"] is False
+    assert all("${{" not in step.get("run", "") for step in job["steps"])
+    runs = "".join(step.get("run", "") for step in job["steps"])
+    for command in ("parasol-gitops deploy", "parasol-gitops verify", "parasol-gitops rollback"):
+        assert command in runs
     assert "ci-passed" in wf["jobs"] and wf["jobs"]["ci-passed"]["if"] == "${{ always() }}"
 
 
@@ -182,7 +196,8 @@ def test_gitlab_shape(rendered: dict) -> None:
     checkout = parent["service:checkout"]
     assert checkout["extends"] == ".parasol-service-canary"
     assert checkout["variables"]["SERVICE_CHANGES"] == "{services/checkout,services/checkout/**/*}"
-    assert checkout["variables"]["LINT_COMMAND"] == {"value": "make lint", "expand": False}
+    # commands stay in pipeline.yaml: the child's jobs ask the tool, nothing forwards them
+    assert not any(k.endswith("_COMMAND") for k in checkout["variables"])
     fraud = parent["service:fraud"]["variables"]
     assert [fraud[f"PRODUCTION_STEP_{i}"] for i in range(1, 5)] == ["5", "25", "50", "100"]
     assert parent["service:ledger"]["extends"] == ".parasol-service-blue-green"

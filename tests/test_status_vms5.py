@@ -39,11 +39,11 @@ def test_score_is_the_sum_of_gate_and_item_points(tmp_path: Path) -> None:
     data = status(write_repo(tmp_path / "r", envs=("dev", "production")))
     passed = sum(s == "passed" for s in gates(data).values())
     met = sum(items(data).values())
-    assert data["score"] == 8 * passed + 5 * met
-    assert len(data["gates"]) == 5 and len(data["items"]) == 12
-    # the hand-built repository has no pipeline.yaml, docs or drills: those gates fail or stay pending
+    assert len(data["gates"]) == 6 and len(data["items"]) == 12
+    assert data["score"] == round(100 * (8 * passed + 5 * met) / (8 * 6 + 5 * 12))
+    # the hand-built repository has no pipeline.yaml, docs, drills or load tests: those gates fail or stay pending
     assert gates(data) == {"iac": "passed", "deployment_automation": "failed", "monitoring_coverage": "passed",
-                           "security_scan": "failed", "dr_drill": "pending"}
+                           "security_scan": "failed", "dr_drill": "pending", "performance": "pending"}
     assert items(data)["autoscaling"] and items(data)["network_security"] and not items(data)["runbooks"]
     # an action per cause of an unmet gate or item; gates and items failing for one cause share its action
     unmet = sum(s != "passed" for s in gates(data).values()) + sum(not m for m in items(data).values())
@@ -99,17 +99,26 @@ def test_generated_repository_passes_gates_and_dr_waits_for_a_drill(generated: P
     shutil.copytree(generated, repo)
     data = status(repo)
     assert gates(data) == {"iac": "passed", "deployment_automation": "passed", "monitoring_coverage": "passed",
-                           "security_scan": "passed", "dr_drill": "pending"}
+                           "security_scan": "passed", "dr_drill": "pending", "performance": "pending"}
     assert all(items(data).values()), data["items"]  # every checklist item is met by the template
     before = data["score"]
-    assert before == 100 - 8  # everything but the drill
+    assert before == round(100 * (100 - 8) / 108)  # everything but the drill and the load tests (6 gates × 8)
     today = dt.datetime.now(dt.UTC).date().isoformat()
     res = run_cli("dr", "record", str(repo), "--backup", "daily-restore-test", "--result", "succeeded",
                   "--rto-minutes", "45", "--rpo-minutes", "30", "--date", today)
     assert res.exit_code == 0, res.stderr
     after = status(repo)
     assert gates(after)["dr_drill"] == "passed"
-    assert after["score"] == before + 8 == 100
+    assert after["score"] == round(100 * 100 / 108)
+    from test_platform_perf import GOOD, summary
+
+    for svc in data["graph"]["services"] if "graph" in data else ("catalog", "orders", "storefront"):
+        file = tmp_path / f"{svc}-k6.json"
+        file.write_text(json.dumps(summary(GOOD, service=svc)), encoding="utf-8")
+        res = run_cli("perf", "record", str(repo), "--summary", str(file), "--date", today)
+        assert res.exit_code == 0, res.stderr
+    done = status(repo)
+    assert gates(done)["performance"] == "passed" and done["score"] == 100
 
 
 def test_markdown_writes_the_report_into_the_repository(generated: Path, tmp_path: Path) -> None:
@@ -144,3 +153,102 @@ def test_pipeline_drift_and_invalid_pipeline_are_errors(generated: Path, tmp_pat
     res = run_cli("validate", str(repo), "--format", "json", "--schema-location", str(CRD_SCHEMAS))
     assert res.exit_code == 1
     assert "PGO-PIPELINE-SPEC" in {f["id"] for f in json.loads(res.stdout)["findings"]}
+
+
+def test_inside_a_parasol_project_the_platform_is_graded(tmp_path: Path) -> None:
+    """Issue 13.1: from the project root (or outputs/, outputs/4-architecture) status grades outputs/7-platform,
+    and the markdown report goes to outputs/7-platform/vms5-report.md only."""
+    find_tool("kubectl")
+    project = tmp_path / "proj"
+    (project / "outputs/4-architecture").mkdir(parents=True)
+    (project / "parasol.yaml").write_text("project:\n  name: demo\nsettings:\n  language: en\n", encoding="utf-8")
+    platform = write_repo(project / "outputs/7-platform", envs=("dev", "production"))
+    direct = status(platform)
+    for where in (project, project / "outputs", project / "outputs/4-architecture"):
+        assert status(where) == direct
+    res = run_cli("status", "vms5", "--format", "markdown", "--schema-location", str(CRD_SCHEMAS), cwd=project)
+    assert res.exit_code == 0, res.stderr
+    assert (platform / "vms5-report.md").read_text(encoding="utf-8") == res.stdout
+    assert not (project / "vms5-report.md").exists() and not (project / "docs").exists()
+    assert "no root Application" not in res.stdout
+
+
+def test_inside_a_parasol_project_without_a_platform_is_exit_2(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    (project / "outputs").mkdir(parents=True)
+    (project / "parasol.yaml").write_text("project:\n  name: demo\n", encoding="utf-8")
+    res = run_cli("status", "vms5", str(project))
+    assert res.exit_code == 2 and "parasol-gitops platform" in res.stderr
+    assert not list(project.rglob("vms5-report.md"))
+
+
+# ---- issue 13.2: gates measure what Argo CD syncs; a check that cannot run is "not measured" -----------------
+def _gate(data: dict[str, Any], gate_id: str) -> dict[str, Any]:
+    return next(g for g in data["gates"] if g["id"] == gate_id)
+
+
+@pytest.mark.parametrize("answers", [{"layout": "parasol"}, {"packaging": "helm"}, {"layout": "parasol",
+                                                                                     "packaging": "helm"}],
+                         ids=["kustomize-with-undeployed-chart-views", "helm", "parasol-helm"])
+def test_removing_one_deployed_servicemonitor_lowers_monitoring(tmp_path: Path, answers: dict[str, str]) -> None:
+    """The Parasol layout also renders kubernetes/helm/<svc> charts (views no Application syncs) that carry a
+    ServiceMonitor each: they must not stand in for the deployed one that was removed."""
+    find_tool("kubectl")
+    from parasol_gitops import scaffold
+
+    repo = tmp_path / "repo"
+    scaffold.copy(repo, answers)
+    assert _gate(status(repo), "monitoring_coverage")["value"] == "100 %"
+    if answers.get("packaging") == "helm":
+        chart_root = "kubernetes/helm" if answers.get("layout") == "parasol" else "helm"
+        (repo / chart_root / "orders/templates/servicemonitor.yaml").unlink()
+    else:
+        edit_yaml(repo / "services/orders/base/kustomization.yaml",
+                  lambda d: d[0]["resources"].remove("servicemonitor.yaml"))
+    mon = _gate(status(repo), "monitoring_coverage")
+    assert mon["value"] != "100 %" and mon["status"] == "failed", mon
+    assert "orders" in mon["reason"]
+
+
+def test_hidden_renderer_makes_the_gate_not_measured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    find_tool("kubectl")
+    import sys
+
+    from parasol_gitops import scaffold
+
+    repo = tmp_path / "repo"
+    scaffold.copy(repo, {"packaging": "helm"})
+    monkeypatch.setitem(sys.modules, "helm_python", None)  # `import helm_python` now raises ImportError
+    data = status(repo)
+    iac = _gate(data, "iac")
+    assert iac["status"] == "not_measured" and iac["value"] == "not measured"
+    assert "pip install helm-python-sdk" in iac["reason"] and "helm_python" in iac["reason"]
+    mon = _gate(data, "monitoring_coverage")  # the deployed charts' ServiceMonitors were never seen
+    assert mon["status"] == "not_measured" and "pip install helm-python-sdk" in mon["reason"]
+    assert any("pip install helm-python-sdk" in a for a in data["next_actions"])
+    assert not any("do not build" in a for a in data["next_actions"])  # not the wrong way any more
+    text = status(repo, fmt="text")["text"]
+    assert "⚪" in text and "not measured" in text
+
+
+def test_monitoring_needs_logs_and_traces_of_every_service(generated: Path, tmp_path: Path) -> None:
+    """Metrics, alerts and dashboards are not enough for VMS5: without the log pipeline or a service's OTLP
+    endpoint the monitoring gate drops below 100 %."""
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(generated, repo)
+    for env in ("dev", "staging", "production"):  # the endpoint is the environment's Collector: set per overlay
+        overlay = repo / f"services/orders/overlays/{env}/kustomization.yaml"
+        text = overlay.read_text(encoding="utf-8")
+        overlay.write_text("\n".join(line for line in text.splitlines() if "OTEL_EXPORTER_OTLP_ENDPOINT=" not in line)
+                           + "\n", encoding="utf-8")
+    mon = _gate(status(repo), "monitoring_coverage")
+    assert mon["status"] == "failed" and mon["value"] == "67 %" and "orders" in mon["reason"], mon
+
+    repo2 = tmp_path / "repo2"
+    shutil.copytree(generated, repo2)
+    for env in ("dev", "staging", "production"):
+        edit_yaml(repo2 / f"apps/{env}/kustomization.yaml", lambda d: d[0]["resources"].remove("observability.yaml"))
+    mon = _gate(status(repo2), "monitoring_coverage")
+    assert mon["status"] == "failed" and mon["value"] == "0 %", mon

@@ -145,19 +145,26 @@ def _walk_apps(repo: Rendered) -> Iterator[tuple[str, dict[str, Any]]]:
         assert name not in seen, f"Application {name} is reachable twice"
         seen.add(name)
         yield where, app
-        path = app["spec"]["source"]["path"]
-        if (repo.root / path / "kustomization.yaml").is_file():
+        path = app["spec"]["source"].get("path")  # a Helm-repository chart (observability layer) has none
+        if path and (repo.root / path / "kustomization.yaml").is_file():
             queue += [(path, o) for o in objects_by_kind(repo.build(path), "Application")]
 
 
 def test_app_of_apps_graph_resolves(repo: Rendered) -> None:
     projects = {o["metadata"]["name"]: o for o in objects_by_kind(repo.build("apps"), "AppProject")}
     projects.update({o["metadata"]["name"]: o for o in objects_by_kind(repo.build("bootstrap/root"), "AppProject")})
+    for env in env_names(repo):  # the observability layer's own project sits beside its Applications
+        projects.update({o["metadata"]["name"]: o for o in objects_by_kind(repo.build(f"apps/{env}"), "AppProject")})
     apps = list(_walk_apps(repo))
     url = repo.answers["gitops_repo_url"]
     for _, app in apps:
         spec = app["spec"]
         src = spec["source"]
+        if "chart" in src:  # logs and traces: a pinned chart version from its Helm repository
+            assert re.fullmatch(r"\d+\.\d+\.\d+", src["targetRevision"]), src
+            assert src["repoURL"] in projects[spec["project"]]["spec"]["sourceRepos"]
+            assert app["metadata"]["labels"]["parasol-gitops.io/layer"] == "observability"
+            continue
         assert src["repoURL"] == url
         path = repo.root / src["path"]
         assert path.is_dir(), f"{app['metadata']['name']}: source path {src['path']} does not exist"
@@ -178,14 +185,16 @@ def test_app_of_apps_graph_resolves(repo: Rendered) -> None:
         assert f"{project}-{env}" in names and f"{project}-{env}-platform" in names
         for svc in service_names(repo):
             assert f"{project}-{env}-{svc}" in names
-    assert len(names) == 1 + len(env_names(repo)) * (2 + len(service_names(repo)))
+        assert {f"{project}-{env}-{layer}" for layer in ("logs", "traces", "telemetry")} <= names
+    assert len(names) == 1 + len(env_names(repo)) * (2 + 3 + len(service_names(repo)))
 
 
 def test_platform_syncs_before_services_and_services_use_the_right_source(repo: Rendered) -> None:
     project = repo.answers["project_name"]
     chart_root = "kubernetes/helm" if repo.answers.get("layout") == "parasol" else "helm"
     for env in env_names(repo):
-        apps = {o["metadata"]["name"]: o for o in objects_by_kind(repo.build(f"apps/{env}"), "Application")}
+        apps = {o["metadata"]["name"]: o for o in objects_by_kind(repo.build(f"apps/{env}"), "Application")
+                if o["metadata"]["labels"].get("parasol-gitops.io/layer") != "observability"}
         wave = {n: int(a["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]) for n, a in apps.items()}
         platform = apps.pop(f"{project}-{env}-platform")
         assert platform["spec"]["source"]["path"] == f"platform/overlays/{env}"
@@ -214,7 +223,7 @@ def test_sync_policy_follows_each_environments_answer(repo: Rendered) -> None:
         apps = objects_by_kind(repo.build(f"apps/{env['name']}"), "Application")
         apps += [o for o in objects_by_kind(repo.build("apps"), "Application")
                  if o["metadata"]["name"] == f"{project}-{env['name']}"]
-        assert len(apps) == len(service_names(repo)) + 2
+        assert len(apps) == len(service_names(repo)) + 2 + 3  # + logs, traces, telemetry
         for app in apps:
             automated = app["spec"]["syncPolicy"].get("automated")
             if auto:
@@ -278,6 +287,7 @@ def test_overlays_set_namespace_image_replicas_resources_and_hpa_per_environment
         assert not (repo.root / "services").exists()
         return
     strategies = {s["name"]: s.get("strategy", "rolling") for s in repo.answers["services"]}
+    databases = {s["name"]: s.get("database", "none") for s in repo.answers["services"]}
     for svc, env, objs in _service_overlays(repo):
         ns = namespace_of(repo, env)
         assert {o["metadata"].get("namespace") for o in objs} == {ns}
@@ -285,8 +295,11 @@ def test_overlays_set_namespace_image_replicas_resources_and_hpa_per_environment
         workload = "Deployment" if strategies[svc] == "rolling" else "Rollout"
         route = "HTTPRoute" if repo.answers.get("ingress_class") == "gateway-api" else "Ingress"
         expected_services = 1 if strategies[svc] == "rolling" else 2
+        # a service with a database migrates its schema in a PreSync hook Job
+        migration = ["Job"] if databases[svc] == "postgresql" else []
         assert kinds == sorted(["ConfigMap", "HorizontalPodAutoscaler", "NetworkPolicy", "PodDisruptionBudget",
-                                "ServiceAccount", "ServiceMonitor", workload, route] + ["Service"] * expected_services)
+                                "ServiceAccount", "ServiceMonitor", workload, route] + ["Service"] * expected_services
+                               + migration)
         wl = next(o for o in objs if o["kind"] == workload)
         hpa = next(o for o in objs if o["kind"] == "HorizontalPodAutoscaler")
         answered = next(s for s in repo.answers["services"] if s["name"] == svc).get("replicas", {}).get(env["name"])
@@ -376,7 +389,7 @@ def test_monitoring_alerts_dashboards_and_analysis_per_service(repo: Rendered) -
             assert f'service="{svc}"' in alerts["HighErrorRate"]["expr"]
         dashboards = [o for o in objects_by_kind(objs, "ConfigMap") if o["metadata"]["labels"].get("grafana_dashboard")]
         keys = sorted(k for d in dashboards for k in d["data"])
-        assert keys == ["resource-utilisation.json", "service-overview.json", "sli-slo.json"]
+        assert keys == ["business-metrics.json", "resource-utilisation.json", "service-overview.json", "sli-slo.json"]
         for d in dashboards:
             for text in d["data"].values():
                 board = json.loads(text)
@@ -385,7 +398,9 @@ def test_monitoring_alerts_dashboards_and_analysis_per_service(repo: Rendered) -
         for svc in service_names(repo):
             assert f'service=\\"{svc}\\"' in overview
         templates = {t["metadata"]["name"]: t for t in objects_by_kind(objs, "AnalysisTemplate")}
-        assert templates["error-rate"]["spec"]["metrics"][0]["successCondition"].endswith("<= 0.05")
+        error_rate = templates["error-rate"]["spec"]
+        assert error_rate["metrics"][0]["successCondition"].endswith("<= {{args.max-error-rate}}")
+        assert {"name": "max-error-rate", "value": "0.05"} in error_rate["args"]  # each Rollout passes its SLO's
         assert templates["latency-vs-baseline"]["spec"]["metrics"][0]["successCondition"].endswith("<= 2")
         if not is_helm(repo):
             for svc in service_names(repo):
@@ -428,7 +443,12 @@ def test_secrets_come_from_the_chosen_backend_one_per_service(repo: Rendered) ->
         else:
             assert not objects_by_kind(objs, "ClusterSecretStore")
             secrets = objects_by_kind(objs, "SealedSecret")
-        assert sorted(s["metadata"]["name"] for s in secrets) == sorted(f"{n}-secrets" for n in service_names(repo))
+        # plus, for CloudNativePG, each database's owner and backup-store credentials
+        cnpg = [s["name"] for s in repo.answers["services"] if s.get("database") == "postgresql"
+                and repo.answers.get("database_provider", "cloudnative-pg") == "cloudnative-pg"]
+        db_secrets = [f"{n}-db{part}" for n in cnpg for part in ("-credentials", "-backup-credentials")]
+        assert sorted(s["metadata"]["name"] for s in secrets) == sorted(
+            [f"{n}-secrets" for n in service_names(repo)] + db_secrets)
         for svc in repo.answers["services"]:
             if backend == "external-secrets" and svc.get("database") == "postgresql":
                 es = next(s for s in secrets if s["metadata"]["name"] == f"{svc['name']}-secrets")

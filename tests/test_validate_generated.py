@@ -48,7 +48,7 @@ def test_generated_repository_passes_the_repository_gates(generated: Path) -> No
     data = json.loads(res.stdout)
     gates = {g["id"]: g["status"] for g in data["gates"]}
     assert gates == {"iac": "passed", "deployment_automation": "passed", "monitoring_coverage": "passed",
-                     "security_scan": "passed", "dr_drill": "pending"}
+                     "security_scan": "passed", "dr_drill": "pending", "performance": "pending"}
 
 
 def test_helm_renderings_land_in_their_environment_namespace(generated: Path) -> None:

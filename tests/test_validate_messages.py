@@ -31,6 +31,15 @@ BEFORE: dict[str, tuple[str, str]] = {
     "PGO-REMOTE-BASE": (
         "remote kustomize base not fetched (validation runs offline)",
         "the local resources of this kustomization were validated without the remote base"),
+    "PGO-REMOTE-REF": (
+        "remote reference: validate never fetches it, and the folder is not built",
+        "vendor the remote content into this repository, or pin an https:// base with ?ref= in resources"),
+    "PGO-OUTSIDE-ROOT": (
+        "path resolves outside the repository root: not read",
+        "replace the symlink or the ../ path with files inside the repository"),
+    "PGO-INPUT-LIMIT": (
+        "input refused: not a regular file, or above the size limit",
+        "keep manifests as regular files under 8 MiB (32 MiB per build); remove FIFOs and device links"),
     "PGO-HELM-RENDER": (
         "Helm chart does not render",
         "render the chart with `helm template` and fix the template or values file"),
@@ -88,6 +97,9 @@ BEFORE: dict[str, tuple[str, str]] = {
     "PGO-HPA-BOUNDS": (
         "HorizontalPodAutoscaler bounds are not sane",
         "keep 1 <= minReplicas <= maxReplicas <= 100"),
+    "PGO-QUOTA-HPA": (  # added with the capacity plan (issue 12)
+        "ResourceQuota cannot hold the HPA maximum",
+        "raise the namespace's ResourceQuota to the capacity plan (every HPA at maxReplicas) or lower maxReplicas"),
     "PGO-PROJECT-WILDCARD": (
         "AppProject allows '*'",
         "list the exact source repositories, destinations and cluster-scoped kinds"),

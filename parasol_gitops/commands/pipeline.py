@@ -66,10 +66,12 @@ def _resolve_spec(spec: str, pipelines_dir: Path) -> tuple[Path, str]:
     examples = sorted(p.stem for p in (pipelines_dir / "examples").glob("*.yaml"))
     if spec.startswith("example:"):
         name = spec.split(":", 1)[1]
-        path = pipelines_dir / "examples" / f"{name}.yaml"
-        if not path.is_file():
-            raise InputError(t("pipeline.unknown_example", name=name, examples=", ".join(examples)))
-        return path, f"pipelines/examples/{name}.yaml"
+        # Only the name of a shipped example: "example:../../x" would otherwise read any *.yaml on the machine.
+        if name not in examples:
+            key = "pipeline.unknown_example" if name.replace("-", "").replace("_", "").isalnum() \
+                else "pipeline.example_name"
+            raise InputError(t(key, name=name, examples=", ".join(examples)))
+        return pipelines_dir / "examples" / f"{name}.yaml", f"pipelines/examples/{name}.yaml"
     path = Path(spec)
     if not path.exists():
         raise InputError(t("pipeline.no_spec", path=spec, examples=", ".join(examples)))

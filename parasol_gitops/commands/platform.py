@@ -15,6 +15,7 @@ import click
 from .. import messages
 from ..errors import InputError
 from ..messages import t
+from ..staging import interruptible
 
 PART_LABELS = {
     "infra": "infrastructure-design.md",
@@ -78,7 +79,9 @@ def _run(ctx: click.Context, *, part: str | None, plan: bool) -> None:
 
     opts = ctx.obj["platform"]
     project = detect(opts["project_dir"] or Path.cwd())
-    if not ctx.find_root().obj.get("lang_explicit"):
+    if ctx.find_root().obj.get("lang_explicit"):  # --lang first, then settings.language, the prose, the locale
+        project.language, project.language_source = messages.detect_language(), "--lang"
+    else:
         messages.set_language(project.language)
     click.echo(t("parasol.detected", name=project.name))
     click.echo(t("parasol.detected.dir", path=str(project.root)))
@@ -99,27 +102,18 @@ def _run(ctx: click.Context, *, part: str | None, plan: bool) -> None:
     spec = gen.build_spec(project, found)
     if plan:
         _print_plan(found)
+        _print_decisions(project, found)
         return
 
     dest = gen.platform_dir(project)
     if part is not None:
-        written = gen.regenerate_part(dest, spec, part, src=opts["src"], vcs_ref=opts["vcs_ref"])
+        with progress.run_lock(project), interruptible():
+            written = gen.regenerate_part(dest, spec, part, src=opts["src"], vcs_ref=opts["vcs_ref"])
         click.echo(t("parasol.partial.written", part=part, files=", ".join(written) or "-"))
         return
 
-    started = progress.now_iso()
-    bak = progress.backup_path(project)
-    previous_backup = bak.read_bytes() if bak.is_file() else None
-    keep_backup = bool(project.setting("auto_backup", False)) or project.contaminated
-    progress.write(project, progress.mark_started(project, started), backup=keep_backup)
-    try:
-        result = gen.generate(dest, spec, src=opts["src"], vcs_ref=opts["vcs_ref"])
-        artifacts = _artifacts(result.files)
-        progress.write(project, progress.mark_completed(project, started, progress.now_iso(), artifacts),
-                       backup=False)
-    except BaseException:
-        progress.restore(project, previous_backup)
-        raise
+    with progress.run_lock(project), interruptible():
+        result, keep_backup, bak = _generate(project, dest, spec, opts)
     if result.hand_edits_committed:
         click.echo(t("parasol.hand_edits_committed", path=str(dest)))
     if result.mode == "created":  # a new repository: one line per top-level entry, not one per file
@@ -135,6 +129,36 @@ def _run(ctx: click.Context, *, part: str | None, plan: bool) -> None:
     if keep_backup:
         click.echo(t("parasol.summary.backup", path=str(bak)))
     click.echo(t("parasol.summary.next", path=str(dest)))
+
+
+def _generate(project: Any, dest: Path, spec: Any, opts: dict[str, Any]) -> tuple[Any, bool, Path]:
+    """Generate under the run lock, with phase 7 marked in progress meanwhile and restored on any failure."""
+    from ..fsutil import sweep_stale
+    from ..parasol import generate as gen
+    from ..parasol import progress
+
+    interrupted = progress.interrupted_run(project)
+    if interrupted is not None:
+        click.echo(t("run.phase7_interrupted", started=interrupted), err=True)
+    removed = sweep_stale(dest.parent)
+    if removed:
+        click.echo(t("run.interrupted_tmp", count=len(removed)), err=True)
+    started = progress.now_iso()
+    bak = progress.backup_path(project)
+    previous_backup = bak.read_bytes() if bak.is_file() else None
+    keep_backup = bool(project.setting("auto_backup", False)) or project.contaminated
+    marked = progress.mark_started(project, started)
+    progress.write(project, marked, backup=keep_backup, redo=lambda fresh: progress.mark_started(fresh, started))
+    try:
+        result = gen.generate(dest, spec, src=opts["src"], vcs_ref=opts["vcs_ref"])
+        artifacts = _artifacts(result.files)
+        done = progress.now_iso()
+        progress.write(project, progress.mark_completed(project, started, done, artifacts), backup=False,
+                       redo=lambda fresh: progress.mark_completed(fresh, started, done, artifacts))
+    except BaseException:
+        progress.restore(project, previous_backup, written=marked)
+        raise
+    return result, keep_backup, bak
 
 
 def _phase6_missing(project: Any, guides: bool) -> list[str]:
@@ -190,6 +214,21 @@ def _print_plan(found: Any) -> None:
         click.echo(t("parasol.plan.warnings"))
         for name, note in notes:
             click.echo(f"  {name + ': ' if name else ''}{note}")
+
+
+def _print_decisions(project: Any, found: Any) -> None:
+    """Project-level values and where they came from (file:line → value), then every ADR and its fate."""
+    from ..parasol.decisions_map import answers
+
+    _, provenance = answers(project, found.decisions)
+    click.echo("")
+    click.echo(t("parasol.plan.decisions"))
+    click.echo("  " + t("parasol.plan.language", lang=project.language, source=project.language_source))
+    for key, value, source in provenance:
+        click.echo(f"  {key}: {value} ← {source}")
+    for decision in found.decisions:
+        state = t("parasol.plan.applied" if decision.applied and decision.kind != "other" else "parasol.plan.recorded")
+        click.echo(f"  [{state}] {decision.title} ← {decision.source}")
 
 
 def _env_order(name: str) -> tuple[int, str]:

@@ -24,6 +24,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the local resources of this kustomization were validated without the remote base",
         "ja": "この kustomization のローカルリソースは、リモートベースなしで検証しました",
     },
+    "check.PGO-REMOTE-REF.title": {
+        "en": "remote reference: validate never fetches it, and the folder is not built",
+        "ja": "リモート参照: validate は取得せず、このフォルダーはビルドしない",
+    },
+    "check.PGO-REMOTE-REF.hint": {
+        "en": "vendor the remote content into this repository, or pin an https:// base with ?ref= in resources",
+        "ja": "リモートの内容をこのリポジトリに取り込むか、resources で ?ref= 付きの https:// ベースに固定してください",
+    },
+    "check.PGO-OUTSIDE-ROOT.title": {
+        "en": "path resolves outside the repository root: not read",
+        "ja": "パスがリポジトリのルートの外を指している: 読み込まない",
+    },
+    "check.PGO-OUTSIDE-ROOT.hint": {
+        "en": "replace the symlink or the ../ path with files inside the repository",
+        "ja": "シンボリックリンクや ../ のパスを、リポジトリ内のファイルに置き換えてください",
+    },
+    "check.PGO-INPUT-LIMIT.title": {
+        "en": "input refused: not a regular file, or above the size limit",
+        "ja": "入力を拒否: 通常ファイルでない、またはサイズ上限を超える",
+    },
+    "check.PGO-INPUT-LIMIT.hint": {
+        "en": "keep manifests as regular files under 8 MiB (32 MiB per build); remove FIFOs and device links",
+        "ja": "マニフェストは 8 MiB 未満の通常ファイルに（ビルドごとに 32 MiB まで）。FIFO やデバイスへのリンクは削除してください",
+    },
     "check.PGO-HELM-RENDER.title": {
         "en": "Helm chart does not render",
         "ja": "Helm チャートを描画できない",

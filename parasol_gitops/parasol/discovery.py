@@ -87,6 +87,7 @@ class Discovery:
     services: list[DiscoveredService]
     sources: list[str]  # every file read, relative to the project
     notes: list[str] = field(default_factory=list)
+    decisions: list[Any] = field(default_factory=list)  # readers.decisions.Decision, in reading order
 
 
 class _Reader:
@@ -258,8 +259,15 @@ def from_service_definitions(reader: _Reader, arch: Path) -> list[Candidate]:
         if info.get("日本語名"):
             cand.fields["japanese_name"] = info["日本語名"]
         domain = info.get("ドメインタイプ") or info.get("Domain Type")
-        if domain and criticality_of(domain):
-            cand.fields["criticality"] = criticality_of(domain)
+        if domain:
+            from .readers import domain_types
+            from .readers.tables import line_of
+
+            crit, known = domain_types.classify(domain)
+            where = f"{cand.source}:{line_of(text, r'ドメインタイプ|Domain Type')}"
+            cand.fields.update(domain_type=domain, domain_type_source=where, criticality=crit)
+            if not known:
+                cand.notes.append(t("parasol.note.domain_type", type=domain, crit=crit, where=where))
         bcs = _definition_bcs(reader, path, secs)
         if bcs:
             cand.fields["bounded_contexts"] = bcs
@@ -283,6 +291,13 @@ def from_service_definitions(reader: _Reader, arch: Path) -> list[Candidate]:
         replicas = re.search(r"Replicas\s*:\s*(\d+)", nfr)
         if replicas:
             cand.fields["replicas_min"] = int(replicas.group(1))
+        from .readers import nfr as nfr_reader
+
+        declared, warnings = nfr_reader.read(text, cand.source)
+        cand.notes += warnings
+        for key, (value, where) in declared.items():
+            cand.fields[key] = value
+            cand.fields[f"{key}_source"] = where
         stack = _tech_from_blocks(md.find_sections(secs, "技術スタック", "tech stack"))
         if stack:
             cand.fields["tech_stack"] = stack
@@ -584,19 +599,28 @@ def discover(project: ParasolProject) -> Discovery:
         candidates += from_service_definitions(reader, arch)
     candidates += from_guides(reader, out / "6-implementation")
     contexts, phase5_notes = from_phase5(reader, out / "5-software")
+    from . import layouts
+
+    extra = layouts.read(reader, out)
+    candidates += extra.candidates
     if not candidates:
         where = ", ".join(["parasol.yaml phases.phase4.services", "outputs/4-architecture/service-boundaries.md",
-                           "outputs/4-architecture/**/service-definition.md",
+                           "outputs/4-architecture/**/service-definition.md", *extra.places,
                            "outputs/6-implementation/services/<Service>/<BC>/implementation-guide.md"])
         raise InputError(t("parasol.no_services", where=where))
     groups = _group(candidates)
+    for group in groups:  # listed in a summary table only: a service with defaults, and the user is told
+        only = next((c for c in group if c.fields.get("overview_only")), None)
+        if only is not None and not any(c.rank > layouts.RANK_OVERVIEW for c in group):
+            only.notes.append(layouts.overview_only_note(only.source, only.name))
     _attach_phase5(groups, contexts, phase5_notes)
     services = [_merge(group) for group in groups]
     _check_slugs(services)
     _resolve_calls(services, groups)
     services.sort(key=lambda s: s.service.name)
     project_name = project.name if is_dns1123_label(project.name) else slugify(project.name)
-    return Discovery(project_name, services, sorted(set(reader.read) | {"parasol.yaml"}), phase5_notes)
+    return Discovery(project_name, services, sorted(set(reader.read) | {"parasol.yaml"}),
+                     phase5_notes + extra.notes, extra.decisions)
 
 
 def _keys(cand: Candidate) -> set[str]:
@@ -712,6 +736,19 @@ def _merge(group: list[Candidate]) -> DiscoveredService:
     level, winner, losers = _pick(group, "scaling")
     svc.scaling = level or "medium"
     record("scaling", svc.scaling, winner, losers)
+    domain_type, winner, losers = _pick(group, "domain_type")
+    if domain_type:
+        svc.domain_type = str(domain_type)
+        where = winner.fields.get("domain_type_source") if winner else None
+        provenance.append(f"domain_type: {svc.domain_type} ← {where or (winner.source if winner else '?')}" + (
+            f" ({t('parasol.prov.over')} " + "; ".join(f"{_show(v)} ← {c.source}" for v, c in losers) + ")"
+            if losers else ""))
+    for key in ("slo", "autoscaling"):  # the project's own numbers, with the line they came from
+        value, winner, _ = _pick(group, key)
+        if value:
+            setattr(svc, key, value)
+            where = winner.fields.get(f"{key}_source") if winner else None
+            provenance.append(f"{key}: {_show(value)} ← {where or (winner.source if winner else '?')}")
 
     stack, winner, losers = _pick(group, "tech_stack")
     svc.tech_stack = {str(k): str(v) for k, v in sorted((stack or {}).items())}
@@ -726,6 +763,8 @@ def _merge(group: list[Candidate]) -> DiscoveredService:
 
     min_replicas, winner, _ = _pick(group, "replicas_min")
     production = max(svc.hpa_min, int(min_replicas or 0), 2 if svc.criticality == "core" else 1)
+    if svc.autoscaling.get("min"):  # a declared range is the production floor, also below the level's default
+        production = max(int(svc.autoscaling["min"]), 2 if svc.criticality == "core" else 1)
     svc.replicas = {"dev": 1, "staging": 2 if svc.criticality == "core" else 1, "production": production}
     svc.strategy = "canary" if svc.criticality == "core" else "rolling"
     provenance.append(f"strategy: {svc.strategy} ← criticality: {svc.criticality}")
@@ -804,8 +843,8 @@ def _resolve_calls(services: list[DiscoveredService], groups: list[list[Candidat
     for found, group in zip(services, groups, strict=True):
         names, _, _ = _pick(group, "calls_names")
         callers, _, _ = _pick(group, "called_by_names")
-        for name in names or []:
-            target = index.get(norm(name))
+        for name in names or []:  # "Integration Hub" names integration-hub-service too
+            target = index.get(norm(name)) or index.get(norm(name) + "service")
             if target and target != found.service.name:
                 calls[found.service.name].add(target)
             elif not target:

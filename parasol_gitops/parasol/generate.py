@@ -6,7 +6,9 @@ later runs commit whatever the user changed by hand ("hand edits before parasol-
 (exit 1, files named) rather than a silent overwrite.
 
 ``infra``, ``cicd`` and ``monitoring`` regenerate a slice only: the whole repository is rendered into a temporary
-folder and just the files of that slice (:data:`PARTS`) are copied over; every other file keeps its bytes.
+folder and just the files of that slice (:data:`PARTS`) are copied over; every other file keeps its bytes. They
+also work as a first command (no repository yet): then they write just their slice, and a later full run renders
+the repository around it, keeping any edit made to those files as a "hand edits" commit.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ PARTS: dict[str, tuple[str, ...]] = {
 }
 # Answers a project may set under settings.platform in parasol.yaml (the rest comes from discovery).
 OVERRIDABLE = ("environments", "gitops_repo_url", "registry", "ci_target", "secrets_backend", "ingress_class",
-               "base_domain", "packaging", "rpo_hours", "rto_hours", "argocd_version")
+               "base_domain", "packaging", "rpo_hours", "rto_hours", "argocd_version", "event_bus", "gateway")
 
 
 def platform_dir(project: ParasolProject) -> Path:
@@ -56,6 +58,9 @@ def build_spec(project: ParasolProject, discovery: Discovery) -> PlatformSpec:
         "layout": "parasol",
         "docs_language": project.language,
     }
+    from .decisions_map import answers as decision_answers
+
+    answers.update(decision_answers(project, discovery.decisions)[0])
     overrides = project.setting("platform")
     if overrides is not None:
         if not isinstance(overrides, dict):
@@ -92,11 +97,16 @@ def generate(dest: Path, spec: PlatformSpec, *, src: str | None = None, vcs_ref:
     from .. import scaffold
 
     answers = spec.to_answers()
-    if not dest.exists() or (dest.is_dir() and not any(dest.iterdir())):
+    partial_only = _partial_outputs(dest)
+    if not dest.exists() or (dest.is_dir() and not any(dest.iterdir())) or partial_only is not None:
+        if partial_only:  # only what `platform infra|cicd|monitoring` wrote as a first command: render around it
+            shutil.rmtree(dest)
         scaffold.copy(dest, answers, src=src, vcs_ref=vcs_ref)
         repo = _ensure_repo(dest)
         _commit_all(repo, f"parasol-gitops platform: generate {len(spec.services)} services")
         files = _files(dest)
+        if partial_only and write_back(dest, partial_only):  # the user's edits of those files stay, on top
+            _commit_all(repo, HAND_EDITS_MESSAGE)
         return Result("created", dest, files, changed=files)
     if not dest.is_dir() or not (dest / ANSWERS_FILE).is_file():
         raise InputError(t("parasol.not_a_repo", path=str(dest)))
@@ -116,12 +126,13 @@ def regenerate_part(dest: Path, spec: PlatformSpec, part: str, *, src: str | Non
                     vcs_ref: str | None = None) -> list[str]:
     """Re-render and copy only the files of ``part`` into ``dest``; returns the files written (changed)."""
     from .. import scaffold
-    from ..fsutil import write_files
+    from ..fsutil import owned_prefix, write_files
 
-    if not (dest / ANSWERS_FILE).is_file():
-        raise InputError(t("parasol.partial.needs_repo", path=str(dest), part=part))
     patterns = PARTS[part]
-    tmp = Path(tempfile.mkdtemp(prefix=".parasol-gitops-part-", dir=dest.parent))
+    first = not (dest / ANSWERS_FILE).is_file()
+    if first and dest.exists() and any(dest.iterdir()) and _partial_outputs(dest) is None:
+        raise InputError(t("parasol.not_a_repo", path=str(dest)))  # someone else's files: never mix into them
+    tmp = Path(tempfile.mkdtemp(prefix=owned_prefix("parasol-gitops", "part"), dir=dest.parent))
     try:
         rendered = tmp / "repo"
         scaffold.render(rendered, spec.to_answers(), src=src, vcs_ref=vcs_ref)
@@ -135,6 +146,30 @@ def regenerate_part(dest: Path, spec: PlatformSpec, part: str, *, src: str | Non
         repo.index.add(rels)
         _commit(repo, f"parasol-gitops platform {part}: regenerate {len(rels)} files")
     return rels
+
+
+def _partial_outputs(dest: Path) -> dict[str, bytes] | None:
+    """The files of a folder that holds only what partial commands write (a first ``platform infra`` …), else
+    None (a generated repository, someone else's files, or nothing)."""
+    if not dest.is_dir() or (dest / ANSWERS_FILE).exists() or (dest / ".git").exists():
+        return None
+    files = _files(dest)
+    every = tuple(pattern for patterns in PARTS.values() for pattern in patterns)
+    if not files or not all(_matches(rel, every) for rel in files):
+        return None
+    return {rel: (dest / rel).read_bytes() for rel in files}
+
+
+def write_back(dest: Path, files: dict[str, bytes]) -> bool:
+    """Write ``files`` where they differ from what is on disk; True when anything changed."""
+    changed = False
+    for rel, data in files.items():
+        target = dest / rel
+        if not target.is_file() or target.read_bytes() != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            changed = True
+    return changed
 
 
 def _matches(rel: str, patterns: tuple[str, ...]) -> bool:

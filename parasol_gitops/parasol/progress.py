@@ -15,6 +15,8 @@ import datetime as dt
 import io
 import os
 import re
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +43,9 @@ def now_iso(now: str | None = None) -> str:
 
 
 def _yaml() -> Any:
-    from ..yamlio import dumper
+    from ..yamlio import loader
 
-    yaml = dumper()
+    yaml = loader()
     # Parasol files spell an empty value "null"; ruamel would write nothing after the colon.
     yaml.representer.add_representer(
         type(None), lambda rep, _data: rep.represent_scalar("tag:yaml.org,2002:null", "null")
@@ -82,7 +84,10 @@ def _edit(project: ParasolProject, change: Any) -> str:
     """The text of parasol.yaml with ``change`` applied to ``phases.phase7``; everything else as it was."""
     from ruamel.yaml.comments import CommentedMap
 
+    from ..yamlio import check_size
+
     original = project.cleaned.text if project.cleaned is not None else project.raw_text
+    check_size(original, display=str(project.yaml_path))
     yaml = _yaml()
     data = yaml.load(original)
     if data is None:
@@ -168,28 +173,73 @@ def backup_path(project: ParasolProject) -> Path:
     return project.yaml_path.with_name(project.yaml_path.name + BACKUP_SUFFIX)
 
 
-def write(project: ParasolProject, text: str, *, backup: bool) -> Path | None:
-    """Replace parasol.yaml atomically; with ``backup`` keep the file as it was before this run."""
+def write(project: ParasolProject, text: str, *, backup: bool,
+          redo: Callable[[ParasolProject], str] | None = None) -> Path | None:
+    """Replace parasol.yaml atomically under its lock; with ``backup`` keep the file as it was before this run.
+
+    ``text`` was computed from the file as read at the start of the run. When the file changed since (the user
+    saved it meanwhile), ``redo`` computes the edit again on what is on disk now, so their edit is kept."""
+    from ..fsutil import atomic_write, locked_update
+    from .project import load
+
     path = project.yaml_path
     saved: Path | None = None
     if backup:
         saved = backup_path(project)
-        _atomic(saved, project.raw_text.encode("utf-8"))
-    _atomic(path, text.encode("utf-8"))
+        atomic_write(saved, project.raw_text.encode("utf-8"))
+
+    def change(current: bytes | None) -> bytes:
+        if redo is None or current is None or current == project.raw_text.encode("utf-8"):
+            return text.encode("utf-8")
+        return redo(load(path)).encode("utf-8")
+
+    locked_update(path, change)
     return saved
 
 
-def restore(project: ParasolProject, previous_backup: bytes | None) -> None:
-    """Undo :func:`write`: the original bytes back, and the backup file as it was before the run."""
-    _atomic(project.yaml_path, project.raw_text.encode("utf-8"))
+def restore(project: ParasolProject, previous_backup: bytes | None, *, written: str | None = None) -> None:
+    """Undo :func:`write`: the original bytes back, and the backup file as it was before the run.
+
+    With ``written`` (the text this run wrote), parasol.yaml is put back only while it still holds that text: a
+    file the user saved meanwhile keeps their version."""
+    from ..fsutil import atomic_write, locked_update
+
+    original = project.raw_text.encode("utf-8")
+
+    def change(current: bytes | None) -> bytes | None:
+        if written is not None and current is not None and current != written.encode("utf-8"):
+            return None
+        return original
+
+    locked_update(project.yaml_path, change)
     bak = backup_path(project)
     if previous_backup is None:
         bak.unlink(missing_ok=True)
     else:
-        _atomic(bak, previous_backup)
+        atomic_write(bak, previous_backup)
 
 
-def _atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+def interrupted_run(project: ParasolProject) -> str | None:
+    """``started`` of a phase-7 run that never finished (``status: in_progress`` left by a killed run), else None.
+
+    Only meaningful while holding :func:`run_lock`: then no other run is working on the project."""
+    phase7 = project.phase("phase7")
+    if str(phase7.get("status") or "") != "in_progress":
+        return None
+    return str(phase7.get("started") or "?")
+
+
+@contextmanager
+def run_lock(project: ParasolProject) -> Iterator[None]:
+    """Exclusive, non-blocking lock of the project's output folder for one ``platform`` run: a second run at the
+    same time is refused (exit 2) instead of interleaving with the first."""
+    from ..fsutil import folder_lock
+    from ..messages import t
+
+    folder = project.output_dir
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(folder_lock(folder, wait=False))
+        except BlockingIOError:
+            raise InputError(t("run.platform_busy", path=str(folder))) from None
+        yield

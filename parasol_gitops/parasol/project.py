@@ -3,6 +3,10 @@
 ``detect(start)`` looks in ``start``, ``start/..`` and ``start/../..`` (the depth at which users run commands
 inside a project: the root, ``outputs/`` or ``outputs/<phase>/``) and is shared by ``platform``, ``validate``
 and ``status``.
+
+The project's language (documents and messages): ``settings.language``, else the language its own prose is
+written in (Japanese when most prose lines of ``parasol.yaml`` and the phase-4 documents are Japanese), else the
+locale. ``--lang`` overrides all three (the commands apply it).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from .. import messages
 from ..errors import InputError, SpecError
 from ..messages import t
 from .clean import Cleaned, clean_terminal_capture, original_line
+from .prose import prose_language
 
 PROJECT_FILE = "parasol.yaml"
 SEARCH_DEPTH = 2  # cwd, .., ../..
@@ -35,6 +40,7 @@ class ParasolProject:
     yaml_path: Path = field(default=Path())
     raw_text: str = ""  # the file exactly as on disk
     cleaned: Cleaned | None = None  # set when the file was a terminal capture
+    language_source: str = ""  # where the language came from ("settings.language", "documents: …", "locale")
 
     @property
     def contaminated(self) -> bool:
@@ -106,15 +112,16 @@ def load(path: Path) -> ParasolProject:
         cleaned=cleaned if cleaned.contaminated else None,
     )
     result.output_dir = _output_dir(result, shown)
-    result.language = _language(result.setting("language"))
+    result.language, result.language_source = _language(result)
     return result
 
 
 def _parse(cleaned: Cleaned, shown: str) -> Any:
-    from ..yamlio import dumper
+    from ..yamlio import check_size, loader
 
+    check_size(cleaned.text, display=shown)
     try:
-        return dumper().load(cleaned.text)
+        return loader().load(cleaned.text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line: int | str = original_line(cleaned, mark.line + 1) if mark is not None else "?"
@@ -133,11 +140,18 @@ def _output_dir(project: ParasolProject, shown: str) -> Path:
     return (project.root / rel).resolve() if rel.parts else project.root.resolve()
 
 
-def _language(value: Any) -> str:
+def _language(project: ParasolProject) -> tuple[str, str]:
+    value = project.setting("language")
     if isinstance(value, str):
         lowered = value.strip().lower()
         if lowered in JA_VALUES:
-            return "ja"
+            return "ja", "settings.language"
         if lowered in EN_VALUES:
-            return "en"
-    return messages.detect_language()
+            return "en", "settings.language"
+    found = prose_language(project.raw_text if project.cleaned is None else project.cleaned.text,
+                           project.output_dir / "4-architecture")
+    if found is not None:
+        lang, ja_lines, en_lines = found
+        return lang, f"documents (parasol.yaml + outputs/4-architecture: {ja_lines} Japanese, {en_lines} English " \
+                     "prose lines)"
+    return messages.detect_language(), "locale"

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 GITHUB_FILES: tuple[str, ...] = (
     ".github/workflows/ci.yml",
+    ".github/workflows/deploy.yml",
     ".github/workflows/rollback.yml",
     ".github/workflows/repository-checks.yml",
 )
@@ -113,8 +114,11 @@ def spec_from_platform(platform: PlatformSpec) -> dict[str, Any]:
         }
         if svc.strategy != "rolling":
             entry["strategy"] = svc.strategy
+        language = language_of(svc.tech_stack.get("language", ""))
+        if language:
+            entry["language"] = language
         services.append(entry)
-    environments = []
+    environments: list[dict[str, Any]] = []
     for env in platform.environments:
         tier = env.tier if env.tier in ("production", "staging", "testing", "development") else "other"
         environments.append({
@@ -131,12 +135,13 @@ def spec_from_platform(platform: PlatformSpec) -> dict[str, Any]:
         {"name": "security_scan", "type": "security_scan", "needs": ["build"]},
     ]
     previous = "security_scan"
-    for env in environments:  # deploy through the environments in order, production last
-        stage = f"deploy_{env['name'].replace('-', '_')}"
-        stages.append({"name": stage, "type": "deploy", "environment": env["name"], "needs": [previous]})
+    for entry_env in environments:  # deploy through the environments in order, production last
+        name = entry_env["name"]
+        stage = f"deploy_{name.replace('-', '_')}"
+        stages.append({"name": stage, "type": "deploy", "environment": name, "needs": [previous]})
         previous = stage
-        if env["name"] == tested:
-            stages.append({"name": "integration_test", "type": "integration_test", "environment": env["name"],
+        if name == tested:
+            stages.append({"name": "integration_test", "type": "integration_test", "environment": name,
                            "needs": [stage]})
             previous = "integration_test"
     data: dict[str, Any] = {
@@ -151,6 +156,27 @@ def spec_from_platform(platform: PlatformSpec) -> dict[str, Any]:
     if not environments:
         del data["environments"]
     return data
+
+
+# The Parasol tech stack's language → services[].language (what `parasol-gitops test` falls back on when a
+# service's path holds no build file). First match wins; template/pipeline.yaml.jinja mirrors this table.
+LANGUAGE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("java-gradle", ("kotlin", "gradle")),
+    ("java-maven", ("java", "spring")),
+    ("node", ("typescript", "javascript", "node")),
+    ("python", ("python", "django", "fastapi", "flask")),
+    ("rust", ("rust",)),
+)
+
+
+def language_of(text: str) -> str:
+    """``Python 3.12 / FastAPI`` → ``python``; '' when the text names no language `test` knows."""
+    lower = text.lower()
+    for language, words in LANGUAGE_WORDS:
+        if any(word in lower for word in words):
+            return language
+    tokens = lower.replace("/", " ").replace(",", " ").split()
+    return "go" if "go" in tokens or "golang" in tokens else ""
 
 
 def _overlay_pattern(platform: PlatformSpec) -> str:

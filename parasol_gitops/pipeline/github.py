@@ -1,13 +1,15 @@
 """GitHub Actions emitter: the model → ``.github/workflows/*.yml``.
 
-Per-service jobs run as a matrix over the services the ``changes`` job found changed; ``ci-passed``
-is the one always-run job to mark as required. Deploys are GitOps commits (``parasol-gitops bump``),
-bound to GitHub environments whose required reviewers are the production approval.
+Per-service jobs run as a matrix over the services ``parasol-gitops changes`` selects at run time (the
+service list is read from pipeline.yaml then, so ci.yml does not grow with services); ``ci-passed`` is the
+one always-run job to mark as required. Every job that needs the tool installs ``settings.tool_package``
+once, with pip's cache keyed on the workflow file (which pins the requirement). Deploys are GitOps commits
+(``parasol-gitops deploy``), verified (``verify``) and reverted on failure (``rollback``), bound to GitHub
+environments whose required reviewers are the production approval.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
@@ -15,14 +17,15 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from . import scripts
 from .actions import uses
-from .model import Job, Pipeline, strategy_for, watch_paths
+from .model import Job, Pipeline
 from .nodes import cmap as _map
 from .nodes import cseq as _seq
 
 CI_FILE = ".github/workflows/ci.yml"
+DEPLOY_FILE = ".github/workflows/deploy.yml"
 ROLLBACK_FILE = ".github/workflows/rollback.yml"
 CHECKS_FILE = ".github/workflows/repository-checks.yml"
-GITHUB_FILES: tuple[str, ...] = (CI_FILE, ROLLBACK_FILE, CHECKS_FILE)
+GITHUB_FILES: tuple[str, ...] = (CI_FILE, DEPLOY_FILE, ROLLBACK_FILE, CHECKS_FILE)
 
 RUNNER = "ubuntu-24.04"
 MATRIX = "${{ fromJSON(needs.changes.outputs.services) }}"
@@ -78,11 +81,31 @@ def _checkout(**extra: Any) -> CommentedMap:
     return _action("checkout", "Check out", {"persist-credentials": False, **extra})
 
 
+def _tool(model: Pipeline, workflow: str = "") -> list[CommentedMap]:
+    """Python plus the tool, once per job. With ``workflow`` setup-python caches pip's downloads under a key
+    that hashes that workflow file (which pins the requirement: a new tool version is a new cache).
+
+    Only repository-checks caches: ci.yml builds and pushes images, deploy.yml and rollback.yml hold the
+    GitOps token, and a cache written by a job that ran the services' own code could hand them a
+    poisoned wheel (zizmor's cache-poisoning audit). There every job downloads the tool afresh.
+    """
+    settings = model.spec["settings"]
+    with_: dict[str, Any] = {"python-version": settings["python_version"]}
+    if workflow:
+        with_ |= {"cache": "pip", "cache-dependency-path": workflow}
+    return [
+        _action("setup-python", "Set up Python", with_),
+        _run("Install parasol-gitops", scripts.INSTALL_TOOL, {"TOOL_PACKAGE": settings["tool_package"]}),
+    ]
+
+
 def emit(model: Pipeline) -> dict[str, str]:
     from ..yamlio import dump
 
     header = _header(model)
     files = {CI_FILE: dump(_ci(model), header=header), ROLLBACK_FILE: dump(_rollback(model), header=header)}
+    if any(j.kind == "deploy" for j in model.jobs):
+        files[DEPLOY_FILE] = dump(_deploy_workflow(model), header=header)
     if model.spec["repository_checks"]:
         files[CHECKS_FILE] = dump(_checks(model), header=header)
     return files
@@ -141,23 +164,7 @@ def _ci(model: Pipeline) -> CommentedMap:
     return wf
 
 
-def _matrix_entry(model: Pipeline, svc: dict[str, Any]) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "name": svc["name"], "path": svc["path"], "image": svc["image"],
-        "dockerfile": svc["dockerfile"], "context": svc["context"],
-    }
-    for cmd in ("lint", "unit", "integration", "coverage", "smoke", "migrate"):
-        entry[cmd] = svc["commands"].get(cmd, "")
-    for env in model.spec["environments"]:
-        strategy, steps = strategy_for(model.spec, svc, env)
-        entry[f"strategy_{env['name']}"] = strategy
-        entry[f"steps_{env['name']}"] = " ".join(str(s) for s in steps)
-    entry["paths"] = watch_paths(svc)
-    return entry
-
-
 def _changes_job(model: Pipeline) -> CommentedMap:
-    services = [_matrix_entry(model, s) for s in model.spec["services"]]
     return _map(
         ("name", "changes"),
         ("runs-on", RUNNER),
@@ -166,9 +173,8 @@ def _changes_job(model: Pipeline) -> CommentedMap:
                          ("any", _expr("steps.detect.outputs.any")))),
         ("steps", _seq([
             _checkout(**{"fetch-depth": 0}),
-            _run("Detect changed services", scripts.CHANGES, {
-                "SERVICES_JSON": json.dumps(services, separators=(",", ":"), sort_keys=True),
-                "SHARED_PATHS": json.dumps(model.spec["shared_paths"], separators=(",", ":")),
+            *_tool(model),
+            _run("Detect changed services (parasol-gitops changes)", scripts.CHANGES, {
                 "EVENT_NAME": _expr("github.event_name"),
                 "REF_TYPE": _expr("github.ref_type"),
                 "BASE_SHA": _expr("github.event.pull_request.base.sha || github.event.before"),
@@ -186,7 +192,8 @@ def _job(model: Pipeline, job: Job) -> CommentedMap:
     if job.kind in ("deploy", "e2e", "performance", "dast"):
         cond = f"{ANY_CHANGED} && ({IS_DEPLOY_EVENT})"
     out["if"] = cond
-    out["runs-on"] = RUNNER
+    if job.kind != "deploy":  # a job calling a reusable workflow has no runner of its own
+        out["runs-on"] = RUNNER
     out["strategy"] = _map(("fail-fast", False), ("matrix", _map(("service", MATRIX))))
     builder = {
         "lint_and_test": _lint_and_test, "build": _build, "image_scan": _image_scan,
@@ -199,16 +206,10 @@ def _job(model: Pipeline, job: Job) -> CommentedMap:
 
 def _lint_and_test(model: Pipeline, job: Job, out: CommentedMap) -> None:
     out["permissions"] = _map(("contents", "read"))
-    steps = [_checkout()]
-    for cmd, title in (("lint", "Lint"), ("unit", "Unit tests"), ("integration", "Integration tests")):
-        steps.append(_run(title, scripts.RUN_COMMAND, {"COMMAND": _expr(f"{SVC}.{cmd}")},
-                          cond=f"{SVC}.{cmd} != ''", workdir=_expr(f"{SVC}.path")))
-    steps.append(_run(
-        "Coverage gate", scripts.COVERAGE_GATE,
-        {"COMMAND": _expr(f"{SVC}.coverage"), "COVERAGE_THRESHOLD": str(job.params["coverage_threshold"])},
-        cond=f"{SVC}.coverage != ''", workdir=_expr(f"{SVC}.path"),
-    ))
-    out["steps"] = _seq(steps)
+    out["steps"] = _seq([_checkout(), *_tool(model), _run(
+        "Lint, tests, coverage gate (parasol-gitops test)", scripts.TEST,
+        {"SERVICE": _expr(f"{SVC}.name"), "COVERAGE_THRESHOLD": str(job.params["coverage_threshold"])},
+    )])
 
 
 def _build(model: Pipeline, job: Job, out: CommentedMap) -> None:
@@ -220,6 +221,8 @@ def _build(model: Pipeline, job: Job, out: CommentedMap) -> None:
     pushing = "github.event_name != 'pull_request'"
     steps = [
         _checkout(),
+        _run("Check the Dockerfile", scripts.DOCKERFILE_CHECK,
+             {"SERVICE": _expr(f"{SVC}.name"), "DOCKERFILE": _expr(f"{SVC}.dockerfile")}),
         _action("setup-buildx", "Set up Buildx"),
         _run("Image tags", (
             'tags="$IMAGE:$GITHUB_SHA"\n'
@@ -301,7 +304,9 @@ def _gitops_checkout(model: Pipeline) -> tuple[CommentedMap, dict[str, str]]:
         with_["repository"] = _github_repo(gitops["repository"])
         with_["token"] = _expr("secrets.GITOPS_TOKEN")
         token_env = {"GIT_TOKEN": _expr("secrets.GITOPS_TOKEN")}
-    return _checkout(**with_), {**token_env, "GIT_TOKEN_USER": "x-access-token"}
+    checkout = _checkout(**with_)
+    checkout["name"] = "Check out the GitOps repository"
+    return checkout, {**token_env, "GIT_TOKEN_USER": "x-access-token"}
 
 
 def _github_repo(url: str) -> str:
@@ -314,63 +319,72 @@ def _github_repo(url: str) -> str:
 
 
 def _deploy(model: Pipeline, job: Job, out: CommentedMap) -> None:
+    """One call of the reusable deploy workflow per environment: the steps exist once, in deploy.yml."""
     spec = model.spec
     env = model.environment(job.environment)
     name = env["name"]
+    out["permissions"] = _map(("contents", "write" if spec["gitops"]["repository"] == "self" else "read"))
+    out["uses"] = "./" + DEPLOY_FILE
+    # `./` is the form GitHub documents for a workflow of the same repository, and the one actionlint
+    # follows to check this call's inputs against deploy.yml; zizmor's help-level `$/` suggestion is not.
+    out.yaml_add_eol_comment("zizmor: ignore[self-repository]", "uses")
+    out["with"] = _map(
+        ("service", _expr(f"{SVC}.name")),
+        ("image", _expr(f"{SVC}.image")),
+        ("environment", name),
+        ("url", env["url"].replace("{service}", _expr(f"{SVC}.name"))),
+        ("strategy", _expr(f"{SVC}.strategy_{name}")),
+        ("steps", _expr(f"{SVC}.steps_{name}")),
+    )
+    if spec["gitops"]["repository"] != "self":
+        out["secrets"] = _map(("GITOPS_TOKEN", _expr("secrets.GITOPS_TOKEN")))
+
+
+def _deploy_workflow(model: Pipeline) -> CommentedMap:
+    """deploy.yml: deploy one service to one environment (called by ci.yml once per environment).
+    Bound to the GitHub environment (production's required reviewers are the approval), one deploy per
+    environment and service at a time, never cancelled."""
+    spec = model.spec
     self_repo = spec["gitops"]["repository"] == "self"
-    out["permissions"] = _map(("contents", "write" if self_repo else "read"))
-    environment = _map(("name", name))
-    if env["url"]:
-        environment["url"] = env["url"].replace("{service}", _expr(f"{SVC}.name"))
-    out["environment"] = environment
-    out["concurrency"] = _map(("group", f"deploy-{name}-" + _expr(f"{SVC}.name")), ("cancel-in-progress", False))
+    text = {"type": "string", "required": True}
+    inputs = _map(*((key, _map(*text.items())) for key in ("service", "image", "environment", "strategy")),
+                  ("url", _map(("type", "string"), ("default", ""))),
+                  ("steps", _map(("type", "string"), ("default", "100"))))
+    call = _map(("inputs", inputs))
+    if not self_repo:
+        call["secrets"] = _map(("GITOPS_TOKEN", _map(("required", True))))
+    wf = CommentedMap()
+    wf["name"] = "deploy"
+    wf["on"] = _map(("workflow_call", call))
+    wf["permissions"] = CommentedMap()
     checkout, token_env = _gitops_checkout(model)
-    rollback = spec["settings"]["rollback"]
-    health = (env["url"].rstrip("/") + "/healthz").replace("{service}", _expr(f"{SVC}.name")) if env["url"] else ""
-    verify_env = {
-        "SERVICE": _expr(f"{SVC}.name"),
-        "HEALTH_URL": health,
-        "HEALTH_CHECKS": "true" if rollback["health_checks"] else "false",
-        "PROMETHEUS_URL": _expr("vars.PROMETHEUS_URL"),
-        "ERROR_RATE_MAX": str(rollback["error_rate_percent"]),
-        "LATENCY_FACTOR": str(rollback["latency_p95_factor"]),
-    }
-    deploy_env = {
-        "SERVICE": _expr(f"{SVC}.name"),
-        "ENVIRONMENT": name,
-        "IMAGE": _expr(f"{SVC}.image"),
-        "IMAGE_TAG": _expr("github.sha"),
-        "OVERLAY_PATTERN": spec["gitops"]["overlay"],
-        "GITOPS_DIR": "gitops",
-        "GITOPS_BRANCH": spec["gitops"]["branch"],
-        "MIGRATE_COMMAND": _expr(f"{SVC}.migrate"),
-        **token_env,
-    }
-    strategy_ref = f"{SVC}.strategy_{name}"
-    strategy = _expr(strategy_ref)
-    out["steps"] = _seq([
-        _action("download-artifact", "Download the digest", {"name": "digest-" + _expr(f"{SVC}.name"),
+    service = {"SERVICE": _expr("inputs.service"), "ENVIRONMENT": _expr("inputs.environment")}
+    steps = [
+        _checkout(),
+        _action("download-artifact", "Download the digest", {"name": "digest-" + _expr("inputs.service"),
                                                              "path": "digests"}),
-        _run("Read the digest", 'echo "digest=$(cat "digests/$SERVICE")" >> "$GITHUB_OUTPUT"\n',
-             {"SERVICE": _expr(f"{SVC}.name")}, step_id="digest"),
         checkout,
-        _action("setup-python", "Set up Python", {"python-version": spec["settings"]["python_version"]}),
-        _run("Install parasol-gitops", scripts.INSTALL_TOOL, {"TOOL_PACKAGE": spec["settings"]["tool_package"]}),
-        _run("GitOps deploy (bump, commit, push)", scripts.DEPLOY,
-             {**deploy_env, "IMAGE_DIGEST": _expr("steps.digest.outputs.digest")}, step_id="deploy"),
-        _run("Smoke test", scripts.VERIFY, {**verify_env, "VERIFY_MODE": "smoke",
-                                            "SMOKE_COMMAND": _expr(f"{SVC}.smoke")}),
-        _run("Progressive delivery checks (canary steps / blue-green)", scripts.VERIFY, {
-            **verify_env, "VERIFY_MODE": "steps", "STRATEGY": strategy,
-            "STEPS": _expr(f"{SVC}.steps_{name}"),
-            "INTERVAL_SECONDS": str(60 * spec["settings"]["canary_interval_minutes"]),
-        }, cond=f"{strategy_ref} != 'rolling'"),
-        _run("Automatic rollback (revert the deploy commit)", scripts.ROLLBACK, {
-            "SERVICE": _expr(f"{SVC}.name"), "ENVIRONMENT": name, "GITOPS_DIR": "gitops",
-            "GITOPS_BRANCH": spec["gitops"]["branch"],
+        *_tool(model),
+        _run("Deploy (bump, commit, push), smoke test, verify", scripts.GITHUB_DEPLOY, {
+            **service, "IMAGE": _expr("inputs.image"), "IMAGE_TAG": _expr("github.sha"),
+            "STRATEGY": _expr("inputs.strategy"), "STEPS": _expr("inputs.steps"),
+            "PROMETHEUS_URL": _expr("vars.PROMETHEUS_URL"), **token_env,
+        }, step_id="deploy"),
+        _run("Automatic rollback (revert the deploy commit)", scripts.GITHUB_ROLLBACK, {
+            **service, "GITOPS_BRANCH": spec["gitops"]["branch"],
             "DEPLOYED_COMMIT": _expr("steps.deploy.outputs.DEPLOYED_COMMIT"), **token_env,
         }, cond="failure() && steps.deploy.outputs.DEPLOYED_COMMIT != ''"),
-    ])
+    ]
+    wf["jobs"] = _map(("deploy", _map(
+        ("name", "deploy " + _expr("inputs.service") + " to " + _expr("inputs.environment")),
+        ("runs-on", RUNNER),
+        ("permissions", _map(("contents", "write" if self_repo else "read"))),
+        ("environment", _map(("name", _expr("inputs.environment")), ("url", _expr("inputs.url")))),
+        ("concurrency", _map(("group", "deploy-" + _expr("inputs.environment") + "-" + _expr("inputs.service")),
+                             ("cancel-in-progress", False))),
+        ("steps", _seq(steps)),
+    )))
+    return wf
 
 
 def _integration(model: Pipeline, job: Job, out: CommentedMap, title: str, script: str,
@@ -384,19 +398,19 @@ def _integration(model: Pipeline, job: Job, out: CommentedMap, title: str, scrip
 
 def _e2e(model: Pipeline, job: Job, out: CommentedMap) -> None:
     _integration(model, job, out, "End-to-end tests (Playwright)", (
-        'cd "$E2E_PATH"\nnpm ci\nnpx playwright install --with-deps chromium\nnpx playwright test\n'
+        scripts.E2E_CHECK + 'cd "$E2E_PATH"\nnpm ci\nnpx playwright install --with-deps chromium\nnpx playwright test\n'
     ), {"E2E_PATH": model.spec["settings"]["e2e_path"]})
 
 
 def _performance(model: Pipeline, job: Job, out: CommentedMap) -> None:
     _integration(model, job, out, "Performance test (k6)", (
-        'docker run --rm -i -e BASE_URL grafana/k6:0.54.0 run - < "$K6_SCRIPT"\n'
+        scripts.K6_CHECK + 'docker run --rm -i -e BASE_URL grafana/k6:0.54.0 run - < "$K6_SCRIPT"\n'
     ), {"K6_SCRIPT": model.spec["settings"]["k6_script"]})
 
 
 def _dast(model: Pipeline, job: Job, out: CommentedMap) -> None:
     _integration(model, job, out, "DAST (OWASP ZAP baseline)", (
-        'docker run --rm ghcr.io/zaproxy/zaproxy:2.15.0 zap-baseline.py -t "$BASE_URL" -I\n'
+        scripts.DAST_CHECK + 'docker run --rm ghcr.io/zaproxy/zaproxy:2.15.0 zap-baseline.py -t "$BASE_URL" -I\n'
     ), {})
 
 
@@ -422,10 +436,12 @@ def _rollback(model: Pipeline) -> CommentedMap:
         ("concurrency", _map(("group", "deploy-" + _expr("inputs.environment") + "-" + _expr("inputs.service")),
                              ("cancel-in-progress", False))),
         ("steps", _seq([
+            _checkout(),
             _with_depth(checkout),
-            _run("Revert the last deploy commit", scripts.ROLLBACK, {
+            *_tool(model),
+            _run("Revert the last deploy commit", scripts.GITHUB_ROLLBACK, {
                 "SERVICE": _expr("inputs.service"), "ENVIRONMENT": _expr("inputs.environment"),
-                "GITOPS_DIR": "gitops", "GITOPS_BRANCH": spec["gitops"]["branch"], **token_env,
+                "GITOPS_BRANCH": spec["gitops"]["branch"], **token_env,
             }),
         ])),
     )))
@@ -451,8 +467,7 @@ def _checks(model: Pipeline) -> CommentedMap:
         ("permissions", _map(("contents", "read"))),
         ("steps", _seq([
             _checkout(),
-            _action("setup-python", "Set up Python", {"python-version": spec["settings"]["python_version"]}),
-            _run("Install parasol-gitops", scripts.INSTALL_TOOL, {"TOOL_PACKAGE": spec["settings"]["tool_package"]}),
+            *_tool(model, CHECKS_FILE),
             _run("Validate, VMS5 status, pipeline drift", scripts.REPOSITORY_CHECKS, {
                 "SCHEMA_LOCATION": spec["settings"]["schema_location"], "PIPELINE_TARGET": "github",
             }),

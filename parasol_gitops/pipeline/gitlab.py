@@ -19,6 +19,7 @@ from . import scripts
 from .model import Job, Pipeline, strategy_for, watch_paths
 from .nodes import cmap as _map
 from .nodes import cseq as _seq
+from .toolpkg import cache_key
 
 GITLAB_FILE = ".gitlab-ci.yml"
 STRATEGIES: tuple[str, ...] = ("rolling", "canary", "blue-green")
@@ -38,14 +39,6 @@ IS_TAG = "$CI_COMMIT_TAG"
 IS_DEFAULT = "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"
 IS_OTHER = '$CI_PIPELINE_SOURCE == "merge_request_event" || $CI_COMMIT_BRANCH'
 IS_DEPLOY_REF = f"{IS_TAG} || {IS_DEFAULT}"
-
-# Per-service commands reach the child as trigger variables with ``expand: false`` (GitLab passes
-# them on raw): a '$' in a user command is never expanded by GitLab.
-COMMAND_VARIABLES: tuple[tuple[str, str], ...] = (
-    ("lint", "LINT_COMMAND"), ("unit", "UNIT_COMMAND"), ("integration", "INTEGRATION_COMMAND"),
-    ("coverage", "COVERAGE_COMMAND"), ("migrate", "MIGRATE_COMMAND"), ("smoke", "SMOKE_COMMAND"),
-)
-
 
 class StrategyConflict(Exception):
     """A spec GitLab's one-child-per-service layout cannot express; :func:`synthesize` names the spec file."""
@@ -102,10 +95,10 @@ _PARENT_NOTE = (
 def _child_note(strategy: str) -> str:
     return (
         f"\n\nChild pipeline of one service whose production rollout is {strategy}, started by its trigger job\n"
-        "in .gitlab-ci.yml. The trigger forwards SERVICE, SERVICE_PATH, IMAGE, SERVICE_CHANGES, the service's\n"
-        "commands (LINT_COMMAND, UNIT_COMMAND, INTEGRATION_COMMAND, COVERAGE_COMMAND, MIGRATE_COMMAND,\n"
-        "SMOKE_COMMAND; raw), CONTEXT, DOCKERFILE and SERVICE_CI_IMAGE when they differ from the defaults below,\n"
-        "and <ENVIRONMENT>_STEP_<n> (the canary steps) for canary rollouts."
+        "in .gitlab-ci.yml. The trigger forwards SERVICE, SERVICE_PATH, IMAGE, SERVICE_CHANGES, CONTEXT,\n"
+        "DOCKERFILE and SERVICE_CI_IMAGE when they differ from the defaults below, and <ENVIRONMENT>_STEP_<n>\n"
+        "(the canary steps) for canary rollouts. The jobs call parasol-gitops (test, deploy, verify, rollback),\n"
+        "which reads the service's commands and settings from pipeline.yaml."
     )
 
 
@@ -154,15 +147,17 @@ class _Plan:
 def _workflow(spec: dict[str, Any]) -> CommentedMap:
     # On the default branch and tags a newer pipeline must not cancel this one: it may be the only
     # one that deploys the services this commit changed. Elsewhere interruptible jobs are cancelled.
-    keep = _map(("on_new_commit", "none"))
+    def keep() -> CommentedMap:  # one object per use: a shared one would come out as a YAML anchor
+        return _map(("on_new_commit", "none"))
+
     return _map(
         ("name", f"{spec['project']} $CI_COMMIT_REF_NAME"),
         ("auto_cancel", _map(("on_new_commit", "interruptible"))),
         ("rules", _seq([
             _map(("if", '$CI_PIPELINE_SOURCE == "merge_request_event"')),
             _map(("if", "$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS"), ("when", "never")),
-            _map(("if", IS_DEFAULT), ("auto_cancel", keep)),
-            _map(("if", IS_TAG), ("auto_cancel", keep)),
+            _map(("if", IS_DEFAULT), ("auto_cancel", keep())),
+            _map(("if", IS_TAG), ("auto_cancel", keep())),
             _map(("if", "$CI_COMMIT_BRANCH")),
         ])),
     )
@@ -175,7 +170,15 @@ def _globals(spec: dict[str, Any]) -> CommentedMap:
         ("GITOPS_BRANCH", spec["gitops"]["branch"]),
         ("GITOPS_DIR", "gitops-checkout"),
         ("TOOL_PACKAGE", spec["settings"]["tool_package"]),
+        ("PIP_CACHE_DIR", "$CI_PROJECT_DIR/.cache/pip"),
     )
+
+
+def _tool_cache(spec: dict[str, Any]) -> CommentedMap:
+    """pip's cache, keyed on the tool requirement: one download per tool version. A fresh object per job
+    (a shared one would come out as a YAML anchor). GitLab keeps protected branches' caches apart from
+    merge requests' by default, so an unprotected pipeline cannot poison what a deploy installs."""
+    return _map(("key", cache_key(spec["settings"]["tool_package"])), ("paths", _seq([".cache/pip"])))
 
 
 def _parent(model: Pipeline, plan: _Plan) -> CommentedMap:
@@ -193,9 +196,8 @@ def _parent(model: Pipeline, plan: _Plan) -> CommentedMap:
             ("extends", ".parasol-service"),
             ("trigger", _map(("include", path), ("strategy", "depend"))),
         )
-    commands: dict[str, CommentedMap] = {}  # equal commands are one object: ruamel writes an anchor + aliases
     for svc in spec["services"]:
-        doc[trigger_job_name(svc["name"])] = _trigger(model, plan, svc, commands)
+        doc[trigger_job_name(svc["name"])] = _trigger(model, plan, svc)
     return doc
 
 
@@ -232,7 +234,7 @@ def changes_glob(svc: dict[str, Any]) -> str:
     return "{" + ",".join(item for p in map(_brace_escape, paths) for item in (p, f"{p}/**/*")) + "}"
 
 
-def _trigger(model: Pipeline, plan: _Plan, svc: dict[str, Any], commands: dict[str, CommentedMap]) -> CommentedMap:
+def _trigger(model: Pipeline, plan: _Plan, svc: dict[str, Any]) -> CommentedMap:
     name = svc["name"]
     variables = _map(
         ("SERVICE", name),
@@ -246,12 +248,6 @@ def _trigger(model: Pipeline, plan: _Plan, svc: dict[str, Any], commands: dict[s
         variables["DOCKERFILE"] = svc["dockerfile"]
     if svc["ci_image"]:
         variables["SERVICE_CI_IMAGE"] = svc["ci_image"]
-    for key, var in COMMAND_VARIABLES:
-        text = svc["commands"].get(key)
-        if text:
-            if text not in commands:
-                commands[text] = _raw(text)
-            variables[var] = commands[text]
     for env_name, steps in plan.steps.get(name, {}).items():
         for i, step in enumerate(steps, start=1):
             variables[step_variable(env_name, i)] = str(step)
@@ -269,6 +265,7 @@ def _repository_checks(model: Pipeline) -> CommentedMap:
             ("KUSTOMIZE_URL", _raw(scripts.KUSTOMIZE_URL)),
             ("KUSTOMIZE_SHA256", scripts.KUSTOMIZE_SHA256),
         )),
+        ("cache", _tool_cache(model.spec)),
         ("script", _script(scripts.INSTALL_TOOL, scripts.INSTALL_KUSTOMIZE, scripts.REPOSITORY_CHECKS)),
     )
 
@@ -392,17 +389,6 @@ def _env_block(env: dict[str, Any], *, action: str = "") -> CommentedMap:
     return block
 
 
-def _verify_vars(model: Pipeline, env: dict[str, Any]) -> list[tuple[str, Any]]:
-    rollback = model.spec["settings"]["rollback"]
-    health = _service_url(env).rstrip("/") + "/healthz" if env["url"] else ""
-    return [
-        ("HEALTH_URL", health),
-        ("HEALTH_CHECKS", "true" if rollback["health_checks"] else "false"),
-        ("ERROR_RATE_MAX", str(rollback["error_rate_percent"])),
-        ("LATENCY_FACTOR", str(rollback["latency_p95_factor"])),
-    ]
-
-
 def _deploy_jobs(model: Pipeline, plan: _Plan, child: str, job: Job) -> list[tuple[str, CommentedMap]]:
     spec = model.spec
     env = model.environment(job.environment)
@@ -415,12 +401,7 @@ def _deploy_jobs(model: Pipeline, plan: _Plan, child: str, job: Job) -> list[tup
         ("extends", ".parasol-deploy"),
         ("resource_group", group),
         ("environment", _env_block(env)),
-        ("variables", _map(
-            *common,
-            ("OVERLAY_PATTERN", spec["gitops"]["overlay"]),
-            ("VERIFY_MODE", "smoke"),
-            *_verify_vars(model, env),
-        )),
+        ("variables", _map(*common)),
         ("rules", _rules(deploy=True, extra=approval)),
     )
     jobs = [(job.id, deploy)]
@@ -438,8 +419,7 @@ def _deploy_jobs(model: Pipeline, plan: _Plan, child: str, job: Job) -> list[tup
             ("extends", ".parasol-verify"),
             ("needs", _seq([previous])),
             ("resource_group", group),
-            ("variables", _map(*common, ("VERIFY_MODE", "steps"), ("STRATEGY", strategy), ("STEPS", steps),
-                               ("INTERVAL_SECONDS", "0"), *_verify_vars(model, env))),
+            ("variables", _map(*common, ("STRATEGY", strategy), ("STEP", steps))),
             ("rules", _rules(deploy=True, extra=delayed, condition=condition)),
         )))
         (optional if condition else required).append(name)
@@ -468,7 +448,7 @@ def _deploy_jobs(model: Pipeline, plan: _Plan, child: str, job: Job) -> list[tup
     jobs.append((f"{job.id}-auto-rollback", _map(
         ("stage", job.stage),
         ("needs", _seq(needs)),
-        ("extends", ".parasol-rollback"),
+        ("extends", ".parasol-auto-rollback"),
         ("resource_group", group),
         ("environment", _env_block(env)),
         ("variables", _map(*common)),
@@ -484,29 +464,40 @@ def _integration(model: Pipeline, job: Job) -> CommentedMap:
     if job.kind == "e2e":
         image: Any = PLAYWRIGHT_IMAGE
         variables = _map(("BASE_URL", url), ("E2E_PATH", settings["e2e_path"]))
-        script = 'cd "$E2E_PATH"\nnpm ci\nnpx playwright test\n'
+        script = scripts.E2E_CHECK + 'cd "$E2E_PATH"\nnpm ci\nnpx playwright test\n'
     elif job.kind == "performance":
         image = _map(("name", K6_IMAGE), ("entrypoint", _seq([""])))
         variables = _map(("BASE_URL", url), ("K6_SCRIPT", settings["k6_script"]))
-        script = 'k6 run "$K6_SCRIPT"\n'
+        script = scripts.K6_CHECK + 'k6 run "$K6_SCRIPT"\n'
     else:
         image = ZAP_IMAGE
         variables = _map(("BASE_URL", url))
-        script = 'zap-baseline.py -t "$BASE_URL" -I\n'
+        script = scripts.DAST_CHECK + 'zap-baseline.py -t "$BASE_URL" -I\n'
     return _map(("stage", job.stage), ("image", image), ("needs", _needs(job)),
                 ("interruptible", False), ("variables", variables), ("script", _script(script)),
                 ("rules", _rules(deploy=True)))
 
 
 def _templates(model: Pipeline) -> list[tuple[str, CommentedMap]]:
-    """Hidden jobs holding every script once; the service's jobs extend them."""
-    settings = model.spec["settings"]
-    entry = _seq([""])
-    token = [("GIT_TOKEN", "$GITOPS_TOKEN"), ("GIT_TOKEN_USER", "oauth2")]
+    """Hidden jobs holding every script once; the service's jobs extend them. Each job that runs the tool
+    installs it first, from pip's cache; nothing here is shared between two jobs as one object."""
+    spec = model.spec
+
+    def token() -> CommentedMap:
+        return _map(("GIT_TOKEN", "$GITOPS_TOKEN"), ("GIT_TOKEN_USER", "oauth2"))
+
+    def tool_job(*scripts_: str, **extra: Any) -> CommentedMap:
+        body = _map(("interruptible", False), *extra.items())
+        body["cache"] = _tool_cache(spec)
+        body["script"] = _script(scripts.INSTALL_TOOL, *scripts_)
+        return body
+
+    lint = tool_job(scripts.TEST)
+    del lint["interruptible"]  # CI work: a newer pipeline may cancel it (default interruptible)
     return [
-        (".parasol-lint-and-test", _map(("script", _script(scripts.LINT_AND_TEST)))),
+        (".parasol-lint-and-test", lint),
         (".parasol-build", _map(
-            ("image", _map(("name", BUILDKIT_IMAGE), ("entrypoint", entry))),
+            ("image", _map(("name", BUILDKIT_IMAGE), ("entrypoint", _seq([""])))),
             ("variables", _map(("BUILDKITD_FLAGS", "--oci-worker-no-process-sandbox"),
                                ("REGISTRY_USER", "$CI_REGISTRY_USER"),
                                ("REGISTRY_PASSWORD", "$CI_REGISTRY_PASSWORD"))),
@@ -518,17 +509,14 @@ def _templates(model: Pipeline) -> list[tuple[str, CommentedMap]]:
             ("id_tokens", _map(("SIGSTORE_ID_TOKEN", _map(("aud", "sigstore"))))),
             ("script", _script(scripts.GITLAB_SIGN)),
         )),
-        (".parasol-deploy", _map(
-            ("interruptible", False),
-            ("image", settings["ci_image"]),
-            ("variables", _map(*token)),
-            ("script", _script(scripts.GITLAB_CLONE, scripts.INSTALL_TOOL, scripts.DEPLOY, scripts.VERIFY)),
-            ("artifacts", _map(("reports", _map(("dotenv", "deploy.env"))))),
+        # deploy.env also when the job fails (verify after the push): the automatic rollback reverts
+        # exactly the commit this job pushed, and nothing when it pushed none.
+        (".parasol-deploy", tool_job(
+            scripts.GITLAB_DEPLOY, scripts.SMOKE, scripts.VERIFY,
+            image=spec["settings"]["ci_image"], variables=token(),
+            artifacts=_map(("when", "always"), ("reports", _map(("dotenv", "deploy.env")))),
         )),
-        (".parasol-verify", _map(("interruptible", False), ("script", _script(scripts.VERIFY)))),
-        (".parasol-rollback", _map(
-            ("interruptible", False),
-            ("variables", _map(*token)),
-            ("script", _script(scripts.GITLAB_CLONE, scripts.ROLLBACK)),
-        )),
+        (".parasol-verify", tool_job('echo "$STRATEGY step $STEP%"\n', scripts.VERIFY)),
+        (".parasol-rollback", tool_job(scripts.GITLAB_ROLLBACK, variables=token())),
+        (".parasol-auto-rollback", tool_job(scripts.GITLAB_AUTO_ROLLBACK, variables=token())),
     ]

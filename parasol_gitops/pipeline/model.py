@@ -7,6 +7,7 @@ Per-service jobs become a matrix on GitHub and, on GitLab, one child pipeline pe
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,19 +130,25 @@ def _severities(lowest: str) -> str:
 
 
 def _topological(names: list[str], needs: dict[str, list[str]]) -> list[str]:
-    """Stable topological order: spec order, except that a stage always follows what it needs."""
+    """Stable topological order: spec order, except that a stage always follows what it needs.
+
+    graphlib, not recursion or repeated scans: a long ``needs`` chain costs linear time and no stack."""
+    from graphlib import CycleError, TopologicalSorter
+
+    position = {name: i for i, name in enumerate(names)}
+    sorter = TopologicalSorter({name: needs[name] for name in names})
+    try:
+        sorter.prepare()
+    except CycleError:
+        raise ParasolGitopsError("internal: cycle in stages") from None
     out: list[str] = []
-    placed: set[str] = set()
-    while len(out) < len(names):
-        progressed = False
-        for name in names:
-            if name not in placed and all(n in placed for n in needs[name]):
-                out.append(name)
-                placed.add(name)
-                progressed = True
-                break
-        if not progressed:
-            raise ParasolGitopsError("internal: cycle in stages")
+    ready: list[tuple[int, str]] = []
+    while sorter.is_active():
+        ready.extend((position[n], n) for n in sorter.get_ready())
+        heapq.heapify(ready)
+        _, name = heapq.heappop(ready)  # the earliest stage in spec order among those whose needs are placed
+        out.append(name)
+        sorter.done(name)
     return out
 
 
@@ -159,20 +166,11 @@ def check_graph(needs: dict[str, list[str]], stage_of: dict[str, str], stages: l
                 problems.append(f"job '{job}' needs missing job '{dep}'")
             elif stage in order and stage_of.get(dep) in order and order[stage_of[dep]] > order[stage]:
                 problems.append(f"job '{job}' needs '{dep}' from a later stage")
-    state: dict[str, int] = {}
+    from graphlib import CycleError, TopologicalSorter
 
-    def visit(node: str, trail: list[str]) -> None:
-        state[node] = 1
-        for dep in needs.get(node, []):
-            if dep not in needs:
-                continue
-            if state.get(dep) == 1:
-                problems.append("cycle: " + " -> ".join([*trail[trail.index(dep):], dep]))
-            elif dep not in state:
-                visit(dep, [*trail, dep])
-        state[node] = 2
-
-    for node in sorted(needs):
-        if node not in state:
-            visit(node, [node])
+    known = {job: [dep for dep in deps if dep in needs] for job, deps in sorted(needs.items())}
+    try:
+        TopologicalSorter(known).prepare()
+    except CycleError as exc:
+        problems.append("cycle: " + " -> ".join(reversed(exc.args[1])))
     return problems

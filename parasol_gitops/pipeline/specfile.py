@@ -19,6 +19,7 @@ from typing import Any
 from .. import resources
 from ..errors import SpecError
 from ..names import is_dns1123_label, slugify, unsafe_content
+from .toolpkg import check_tool_package, tool_package_default
 
 SCHEMA_PATH = resources.schema_path()
 DEFAULT_STAGES_PATH = resources.stages_path()
@@ -34,9 +35,10 @@ TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
 }
 COMMON_STAGE_KEYS = ("name", "type", "needs")
 
-# The requirement CI jobs install. A constant, not importlib.metadata: the same spec must give the same
-# files whatever version happens to be installed. Kept equal to pyproject's version by a test.
-TOOL_PACKAGE = "parasol-gitops==0.2.0"
+# The requirement CI jobs install: the version that synthesizes the files (resources.version(): pyproject in a
+# checkout, the metadata when installed), so generated CI runs the tool that generated it; one release gives
+# byte-identical files.
+TOOL_PACKAGE = tool_package_default()
 
 DEFAULT_ENVIRONMENTS: tuple[dict[str, Any], ...] = (
     {"name": "staging", "tier": "staging"},
@@ -61,6 +63,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 }
 DEFAULT_ROLLBACK: dict[str, Any] = {"error_rate_percent": 5, "latency_p95_factor": 2, "health_checks": True}
 SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
+# A pipeline has a handful of stages (one deploy per environment); a spec with hundreds is a mistake or an attack
+# on the time the graph checks and emitters take, refused before they run.
+MAX_STAGES = 100
 
 
 @lru_cache(maxsize=1)
@@ -96,12 +101,12 @@ def _json_path(parts: Any) -> str:
 
 def load_spec(path: Path, *, display: str | None = None) -> dict[str, Any]:
     """Parse, schema-check and semantically check the pipeline spec at ``path``."""
-    from ..yamlio import load_file
+    from ..yamlio import load_data_file
 
     shown = display or str(path)
     if path.is_dir():
         raise SpecError(shown, "", "is a folder, not a pipeline spec file")
-    data = load_file(path, display=shown)
+    data = load_data_file(path, display=shown)
     return validate_spec(data, source=shown)
 
 
@@ -114,6 +119,7 @@ def validate_spec(data: Any, *, source: str) -> dict[str, Any]:
     plain = _plain(data)
     if not isinstance(plain, dict):
         raise SpecError(source, "", "the top level must be a mapping")
+    _check_counts(plain, source)
     _check_values(plain, source, "")
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(plain), key=lambda e: (list(e.absolute_path).__repr__(), e.message))
@@ -134,6 +140,15 @@ def _schema_message(error: Any) -> str:
         choices = ", ".join(str(c) for c in error.validator_value)
         return f"{error.instance!r} is not one of: {choices}"
     return error.message
+
+
+def _check_counts(data: dict[str, Any], source: str) -> None:
+    """Bounded work before any check that walks the stage graph (see MAX_STAGES)."""
+    from ..messages import t
+
+    stages = data.get("stages")
+    if isinstance(stages, list) and len(stages) > MAX_STAGES:
+        raise SpecError(source, "stages", t("pipeline.too_many_stages", count=len(stages), limit=MAX_STAGES))
 
 
 def _check_values(value: Any, source: str, where: str) -> None:
@@ -157,6 +172,9 @@ def _check_values(value: Any, source: str, where: str) -> None:
 def _normalize(data: dict[str, Any], source: str) -> dict[str, Any]:
     settings = {**DEFAULT_SETTINGS, **{k: v for k, v in (data.get("settings") or {}).items() if k != "rollback"}}
     settings["rollback"] = {**DEFAULT_ROLLBACK, **((data.get("settings") or {}).get("rollback") or {})}
+    problem = check_tool_package(settings["tool_package"])
+    if problem:
+        raise SpecError(source, "settings.tool_package", problem)
     environments = _environments(data, source)
     services = _services(data, source, environments)
     stages = _stages(data, source, settings, {e["name"] for e in environments})
@@ -252,12 +270,45 @@ def _services(data: dict[str, Any], source: str, environments: list[dict[str, An
             "dockerfile": svc.get("dockerfile") or f"{path}/Dockerfile",
             "context": (svc.get("context") or path).rstrip("/"),
             "watch": sorted({w.rstrip("/") for w in svc.get("watch") or []}),
-            "commands": dict(sorted((svc.get("commands") or {}).items())),
+            "commands": _commands(svc, source, i),
+            "skip": _skip(svc, source, i),
+            "language": svc.get("language", ""),
             "strategy": svc.get("strategy", ""),
             "canary_steps": list(steps or []),
             "ci_image": svc.get("ci_image", ""),
         })
     return out
+
+
+def _commands(svc: dict[str, Any], source: str, index: int) -> dict[str, str]:
+    """``test`` is the friendlier name of ``unit``: one key in the normalized spec."""
+    commands = dict(svc.get("commands") or {})
+    if "test" in commands:
+        if "unit" in commands:
+            raise SpecError(source, f"services[{index}].commands", "give test or unit, not both (they are the same)")
+        commands["unit"] = commands.pop("test")
+    return dict(sorted(commands.items()))
+
+
+def _skip(svc: dict[str, Any], source: str, index: int) -> dict[str, str]:
+    """Skipped test steps → their reason (``test`` normalized to ``unit``). A skip without a reason is refused:
+    the job log must say why a step did not run."""
+    raw = svc.get("skip")
+    if not raw:
+        if "skip_reason" in svc:
+            raise SpecError(source, f"services[{index}].skip_reason", "there is no skip list it explains")
+        return {}
+    if isinstance(raw, list):
+        reason = svc.get("skip_reason", "")
+        if not reason:
+            raise SpecError(source, f"services[{index}].skip",
+                            "a skip list needs skip_reason (or write skip as a mapping step: reason)")
+        out = dict.fromkeys(raw, reason)
+    else:
+        if "skip_reason" in svc:
+            raise SpecError(source, f"services[{index}].skip_reason", "skip is a mapping: the reasons are in it")
+        out = dict(raw)
+    return {("unit" if k == "test" else k): v for k, v in sorted(out.items())}
 
 
 def _stages(

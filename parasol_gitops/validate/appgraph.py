@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from . import sandbox
 from .findings import Finding, finding_t
 from .render import Obj, Renderer
 
@@ -71,8 +72,8 @@ def read_answers(root: Path) -> dict[str, Any]:
     try:
         # libyaml: the answers of 300 services take seconds with the pure-Python loader
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(f.read_text(encoding="utf-8"), Loader=loader) if f.is_file() else {}
-    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        data = yaml.load(sandbox.read_text(root.resolve(), f), Loader=loader) if f.is_file() else {}
+    except (yaml.YAMLError, OSError, UnicodeDecodeError, sandbox.Refused):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -128,7 +129,7 @@ def resolve(root: Path, renderer: Renderer, pool: list[Obj], answers: dict[str, 
             pool.extend(renderer.built.get(rel, []))
         for rel, recurse in dirs:
             objs = renderer.load_directory(rel, recurse=recurse)
-            graph.source_paths[rel] = True
+            graph.source_paths[rel] = rel not in renderer.build_errors  # refused: outside the root
             pool.extend(objs)
     _check_projects(graph, pool, own)
     _find_roots(graph, renderer, own)
@@ -208,8 +209,8 @@ def _git_params(git: dict[str, Any], graph: AppGraph) -> list[dict[str, Any]]:
         # each matching JSON/YAML file gives one parameter set, or one per element when it holds a list;
         # a file Argo CD could not read gives none here, so the services it would deploy show as missing
         try:
-            data = yaml.safe_load((root / rel).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            data = yaml.safe_load(sandbox.read_text(root, root / rel))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, sandbox.Refused):
             continue
         folder = rel.rsplit("/", 1)[0] if "/" in rel else "."
         name = rel.rsplit("/", 1)[-1]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from . import appgraph, conflicts, pipeline_sync, policies
+from . import appgraph, conflicts, pipeline_sync, policies, sandbox
 from .findings import Finding, finding
 from .render import Obj, Progress, Renderer, kustomize_command
 from .schemas import BUILTIN_GROUPS, CoreSchemas, CustomSchemas, error_summary, is_core_group, split_api_version
@@ -37,6 +37,14 @@ class Result:
 
 def run(root: Path, *, schema_locations: list[str] | None = None, kube_version: str = DEFAULT_KUBE_VERSION,
         progress: Progress | None = None, scope: Any = None) -> Result:
+    # children (kustomize, the Helm renderer) and temporary folders never outlive the run, even on SIGINT/SIGTERM
+    with sandbox.guarded():
+        return _run(root, schema_locations=schema_locations, kube_version=kube_version, progress=progress,
+                    scope=scope)
+
+
+def _run(root: Path, *, schema_locations: list[str] | None, kube_version: str, progress: Progress | None,
+         scope: Any) -> Result:
     if not root.is_dir():
         raise InputError(f"{root}: not a folder")
     root = root.resolve()
@@ -88,7 +96,7 @@ def _evaluate(root: Path, renderer: Renderer, extra: list[Obj], answers: dict[st
     pool.extend(extra)
     graph = appgraph.resolve(root, renderer, pool, answers)
     _fill_namespaces(pool, graph)
-    objects = _unique(pool)
+    objects = _unique(pool, set(graph.source_paths))
     findings: list[Finding] = [*renderer.findings, *graph.findings]
     stats = _schemas(objects, core, custom, findings, checked)
     stats.update({"kustomizations_built": len(renderer.built), "build_failures": len(renderer.build_errors),
@@ -136,15 +144,27 @@ def _longest_prefix_match(origin: str, dest: dict[str, str]) -> str | None:
     return None
 
 
-def _unique(pool: list[Obj]) -> list[Obj]:
+def _unique(pool: list[Obj], synced: set[str] | None = None) -> list[Obj]:
+    """One object per identical content. Of identical copies the one an Application syncs is kept (the Parasol
+    ``kubernetes/`` views repeat the deployed objects), so gates that count deployed objects still see it."""
+    synced = synced or set()
+
+    def deployed(origin: str) -> bool:
+        base = origin.split("[", 1)[0]
+        return any(base == p or base.startswith(p.rstrip("/") + "/") for p in synced)
+
     seen: set[str] = set()
     out = []
-    for o in sorted(pool, key=lambda o: (o.origin, o.kind, o.namespace, o.name)):
+
+    def order(o: Obj) -> tuple[str, str, str, str]:
+        return (o.origin, o.kind, o.namespace, o.name)
+
+    for o in sorted(pool, key=lambda o: (not deployed(o.origin), *order(o))):
         key = json.dumps(o.data, sort_keys=True, default=str)
         if key not in seen:
             seen.add(key)
             out.append(o)
-    return out
+    return sorted(out, key=order)
 
 
 def _validator(o: Obj, core: CoreSchemas, custom: CustomSchemas) -> Any:

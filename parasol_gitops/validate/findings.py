@@ -44,6 +44,9 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     # build and schema
     Check("PGO-BUILD", "error"),
     Check("PGO-REMOTE-BASE", "info"),
+    Check("PGO-REMOTE-REF", "error"),
+    Check("PGO-OUTSIDE-ROOT", "error"),
+    Check("PGO-INPUT-LIMIT", "error"),
     Check("PGO-HELM-RENDER", "error"),
     Check("PGO-HELM-SKIPPED", "info"),
     Check("PGO-SCHEMA", "error"),
@@ -65,6 +68,7 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("PGO-NETPOL-DEFAULT-DENY", "error"),
     Check("PGO-PDB", "error"),
     Check("PGO-HPA-BOUNDS", "error"),
+    Check("PGO-QUOTA-HPA", "error"),
     Check("PGO-PROJECT-WILDCARD", "error"),
     Check("PGO-SECRET-PLAINTEXT", "error"),
     Check("PGO-ROLLOUT-ANALYSIS", "error"),

@@ -3,6 +3,10 @@
 
 The word ``platform`` means the Parasol phase only when a Parasol project (``parasol.yaml`` here or up to two
 folders above) is found; elsewhere ``validate platform`` validates a folder named ``platform`` as usual.
+
+``status vms5 [PATH]`` uses :func:`grading_target`: a folder of a Parasol project that is not a GitOps repository
+of its own (the project root, ``outputs/``, ``outputs/4-architecture`` …) stands for ``outputs/7-platform``, as
+the Parasol method runs the command from the project root.
 """
 
 from __future__ import annotations
@@ -38,6 +42,38 @@ def parasol_target(cwd: Path) -> ParasolTarget | None:
     if not repo.is_dir():
         raise InputError(t("validate.parasol.no_platform", path=repo))
     return ParasolTarget(project.name, Path(project.output_dir), repo, project.language)
+
+
+REPO_MARKERS = (".copier-answers.yml", "apps", "bootstrap", "kustomization.yaml", "Chart.yaml")
+
+
+def _is_repository(folder: Path) -> bool:
+    """A folder that is a GitOps repository (or a kustomize/Helm source) by itself, graded as given."""
+    return any((folder / marker).exists() for marker in REPO_MARKERS)
+
+
+def grading_target(path: Path) -> tuple[Path, ParasolTarget | None]:
+    """The folder ``status vms5`` grades for ``path`` and the Parasol project around it (None outside one).
+
+    Inside ``outputs/7-platform`` (or any folder that is a repository of its own) ``path`` is graded as given;
+    any other folder of a Parasol project means its ``outputs/7-platform`` (exit 2 when it is not generated yet).
+    """
+    try:
+        from ..parasol.project import detect
+
+        project = detect(path)
+    except (ImportError, ParasolGitopsError):
+        return path, None
+    repo = (Path(project.output_dir) / PLATFORM_DIR).resolve()
+    here = path.resolve()
+    target = ParasolTarget(project.name, Path(project.output_dir), repo, project.language)
+    if here == repo or repo in here.parents:
+        return path, target
+    if _is_repository(here):
+        return path, None  # a GitOps repository of its own that happens to sit inside the project
+    if not repo.is_dir():
+        raise InputError(t("validate.parasol.no_platform", path=repo))
+    return repo, target
 
 
 def write_validation_report(target: ParasolTarget, result: Result) -> Path:

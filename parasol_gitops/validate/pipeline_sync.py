@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SpecError
+from . import sandbox
 from .findings import Finding, finding
 
 
@@ -19,6 +20,9 @@ def check(root: Path, answers: dict[str, Any]) -> tuple[list[Finding], dict[str,
     spec_file = root / "pipeline.yaml"
     if not spec_file.is_file():
         return [finding("PGO-PIPELINE-MISSING", ".", "pipeline.yaml not found")], facts
+    refused = sandbox.check_file(root.resolve(), spec_file)
+    if refused is not None:
+        return [finding(refused[0], "pipeline.yaml", f"{refused[1]}: not read")], facts
     try:
         from .. import pipeline as synth
     except ImportError:
@@ -48,20 +52,33 @@ def check(root: Path, answers: dict[str, Any]) -> tuple[list[Finding], dict[str,
         except SpecError as exc:
             out.append(finding("PGO-PIPELINE-SPEC", "pipeline.yaml", exc.message))
             continue
-        for rel, have, _ in drift(root, expected):
-            what = "file missing" if have is None else "differs from pipeline.yaml"
+        problems: dict[str, str] = {}
+        for rel, have, _ in drift(root, expected, problems=problems):
+            what = problems.get(rel) or ("file missing" if have is None else "differs from pipeline.yaml")
             out.append(finding("PGO-PIPELINE-DRIFT", rel, f"{target}: {what}"))
     facts["in_sync"] = not out
     return out, facts
 
 
-def drift(root: Path, expected: dict[str, str], files: list[str] | None = None) -> list[tuple[str, str | None, str]]:
+def drift(root: Path, expected: dict[str, str], files: list[str] | None = None, *,
+          problems: dict[str, str] | None = None) -> list[tuple[str, str | None, str]]:
     """``(path, text on disk or None, expected text)`` of every file of ``files`` (default: all of ``expected``)
-    that differs from what the synthesizer writes; the one drift check of ``validate`` and ``pipeline --check``."""
+    that differs from what the synthesizer writes; the one drift check of ``validate`` and ``pipeline --check``.
+    Files are read through the validate sandbox; one it refuses (outside the root, too big, not a regular file,
+    not UTF-8) counts as drifted with no text, and ``problems`` (when given) gets the reason."""
+    top = root.resolve()
     out = []
     for rel in sorted(files if files is not None else expected):
         path = root / rel
-        have = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+        have: str | None = None
+        if path.is_file():
+            try:
+                have = sandbox.read_text(top, path)
+            except (sandbox.Refused, OSError, UnicodeDecodeError) as exc:
+                if problems is not None:
+                    problems[rel] = str(exc)
+                out.append((rel, None, expected.get(rel, "")))
+                continue
         if rel not in expected and have is None:
             continue  # a file this spec does not produce, and rightly absent
         want = expected.get(rel, "")  # not produced but present: stale, the diff removes it all

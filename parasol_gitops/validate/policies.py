@@ -36,6 +36,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from . import capacity
 from .findings import Finding, finding, finding_t
 from .render import Obj
 
@@ -85,6 +86,7 @@ def check_all(objects: list[Obj], services: Iterable[str]) -> list[Finding]:
             out.append(finding_t("PGO-SECRET-PLAINTEXT", obj.where, obj.label))
     out.extend(_default_deny(objects))
     out.extend(_pdb_and_hpa(objects))
+    out.extend(capacity.check(objects))
     out.extend(_rollout_analysis(objects))
     out.extend(_service_monitoring(objects, services))
     out.extend(_backups(objects))
@@ -329,8 +331,39 @@ def monitoring_coverage(objects: list[Obj], services: Iterable[str]) -> dict[str
                        or o.kind == "GrafanaDashboard")
     monitors = words({"m": o.data.get("metadata"), "s": (o.data.get("spec") or {}).get("selector")}
                      for o in objects if o.kind in ("ServiceMonitor", "PodMonitor"))
-    return {svc: {"alerts": svc in rules, "dashboard": svc in dashboards, "monitor": svc in monitors}
+    traced = words(o.data.get("metadata") for o in objects if _exports_traces(o))
+    logs = any(_ships_logs(o) for o in objects)
+    return {svc: {"alerts": svc in rules, "dashboard": svc in dashboards, "monitor": svc in monitors,
+                  "logs": logs, "traces": svc in traced}
             for svc in services}
+
+
+# A log pipeline is a store plus a shipper; any of these deploys one of the two halves the others expect.
+LOG_CHARTS = frozenset({"loki", "loki-stack", "alloy", "promtail", "fluent-bit", "vector", "opentelemetry-collector"})
+LOG_KINDS = frozenset({"LokiStack", "OpenTelemetryCollector", "Alloy"})
+
+
+def _ships_logs(o: Obj) -> bool:
+    """An object that deploys log aggregation: an Argo CD Application of a log chart, or a collector resource."""
+    if o.kind in LOG_KINDS:
+        return True
+    if o.kind != "Application" or not o.api_version.startswith("argoproj.io/"):
+        return False
+    spec = o.data.get("spec") or {}
+    sources = [spec.get("source") or {}, *(spec.get("sources") or [])]
+    return any(isinstance(src, dict) and str(src.get("chart") or "") in LOG_CHARTS for src in sources)
+
+
+def _exports_traces(o: Obj) -> bool:
+    """A workload or its ConfigMap that sends OpenTelemetry traces somewhere (a non-empty OTLP endpoint)."""
+    key = "OTEL_EXPORTER_OTLP_ENDPOINT"
+    if o.kind == "ConfigMap":
+        return bool(str((o.data.get("data") or {}).get(key) or "").strip())
+    if o.kind not in ("Deployment", "Rollout", "StatefulSet"):
+        return False
+    pod = ((o.data.get("spec") or {}).get("template") or {}).get("spec") or {}
+    return any(isinstance(e, dict) and e.get("name") == key and str(e.get("value") or "").strip()
+               for c in pod.get("containers") or [] if isinstance(c, dict) for e in c.get("env") or [])
 
 
 def _service_monitoring(objects: list[Obj], services: Iterable[str]) -> list[Finding]:
