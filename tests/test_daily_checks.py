@@ -213,3 +213,19 @@ def test_usage_errors_under_ja_are_japanese_wherever_lang_is_given() -> None:
     assert res.stderr.splitlines()[-1] == "エラー: オプション --bogus はありません"
     en = run_cli("pipeline", "--bogus", "--lang", "en")
     assert en.exit_code == 2 and "No such option" in en.stderr
+
+
+def test_conflict_marker_scan_reads_through_the_validate_sandbox(tmp_path: Path) -> None:
+    """A tracked symlink out of the repository is not read (its markers are not reported), an oversized file
+    neither; the repository's own conflicted file is."""
+    from parasol_gitops.validate import conflicts, sandbox
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret\n<<<<<<< HEAD\nx\n>>>>>>> other\n")
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "link.txt").symlink_to(outside)
+    (root / "real.txt").write_text("a\n<<<<<<< HEAD\nb\n=======\nc\n>>>>>>> other\n")
+    (root / "big.txt").write_bytes(b"<<<<<<< HEAD\n" + b"x" * sandbox.MAX_FILE_BYTES)
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    assert conflicts.scan(root) == {"real.txt": [2, 6]}

@@ -16,6 +16,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from . import sandbox
 from .findings import Finding, finding
 
 _MARKERS = (b"<<<<<<< ", b">>>>>>> ")
@@ -25,10 +26,11 @@ _EXACT = (b"<<<<<<<", b">>>>>>>")
 def scan(root: Path) -> dict[str, list[int]]:
     """Repository-relative POSIX path → line numbers (1-based) of its conflict marker lines."""
     found: dict[str, list[int]] = {}
+    top = root.resolve()
     for rel in _files(root):
-        try:
-            data = (root / rel).read_bytes()
-        except OSError:
+        try:  # through the sandbox: a FIFO, a huge file or a link out of the repository is not read
+            data = sandbox.read_bytes(top, root / rel)
+        except (OSError, sandbox.Refused):
             continue
         if b"\0" in data[:8192] or b"<<<<<<<" not in data:
             continue
