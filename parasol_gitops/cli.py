@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "rollback": ("parasol_gitops.commands.rollback", "rollback", "CI: revert a service's deploy commit and push."),
     "perf": ("parasol_gitops.commands.perf", "perf", "Record k6 load-test runs as evidence for VMS5."),
     "alerts": ("parasol_gitops.commands.alerts", "alerts", "Prove the alert rules with promtool (check + unit tests)."),
+    "verify": ("parasol_gitops.commands.verify", "verify", "After a deploy: health URL, Prometheus error rate and p95 vs the rollback thresholds."),
 }
 
 

@@ -87,7 +87,7 @@ def _endless_kustomize(bin_dir: Path, marker: Path) -> None:
     script.chmod(0o755)
 
 
-@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 2)])  # SIGINT: the CLI says "aborted"
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])  # 128 + signal
 def test_interrupt_kills_the_child_group_and_removes_temporaries(tmp_path: Path, sig: int, code: int) -> None:
     repo = write_repo(tmp_path / "repo", services=("orders",), envs=("dev",))
     marker = tmp_path / "endless-kustomize"
@@ -100,7 +100,7 @@ def test_interrupt_kills_the_child_group_and_removes_temporaries(tmp_path: Path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         deadline = time.monotonic() + 60
-        while not (processes_mentioning(str(marker)) and list(tmp.glob("parasol-gitops-batch-*"))):
+        while not (processes_mentioning(str(marker)) and list(tmp.glob("parasol-gitops-pgo*-batch_*"))):
             assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
             time.sleep(0.1)
         proc.send_signal(sig)
@@ -156,3 +156,20 @@ def test_a_spinning_child_of_a_sigkilled_validate_ends_at_its_cpu_limit(tmp_path
     while processes_mentioning(marker) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert processes_mentioning(marker) == []
+
+
+def test_temporaries_of_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> None:
+    """SIGKILL leaves no chance to clean up: the next validate removes the folders whose owner is dead, and only
+    those (a live run's folder and anything without the tool's mark stay)."""
+    repo = write_repo(tmp_path / "repo", services=("orders",), envs=("dev",))
+    tmp = tmp_path / "tmp"
+    dead = tmp / "parasol-gitops-pgo999999999-batch_abc123"
+    alive = tmp / f"parasol-gitops-pgo{os.getpid()}-batch_def456"
+    foreign = tmp / "parasol-gitops-batch-unmarked"
+    for folder in (dead, alive, foreign):
+        (folder / "k").mkdir(parents=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp)}
+    proc = subprocess.run([sys.executable, "-m", "parasol_gitops", "validate", str(repo), "--quiet"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert not dead.exists() and alive.is_dir() and foreign.is_dir()

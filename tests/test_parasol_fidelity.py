@@ -197,7 +197,7 @@ def test_suntory_platform_carries_the_projects_decisions(suntory_platform: Path)
     env_rules = {g["name"]: g["rules"] for g in rules["spec"]["groups"]}
     fast = next(r for r in env_rules["environmental-reporting-service.rules"]
                 if r.get("alert") == "SLOErrorBudgetBurnFast")
-    assert "(14.4 * 0.01)" in fast["expr"] and fast["labels"]["slo"] == "availability-99.0"
+    assert "(14.4 * 0.01)" in fast["expr"] and fast["labels"]["slo"] == "availability-99"
     order = _objects(repo, "services/order-service/overlays/production")
     hpa = next(o for o in order if o["kind"] == "HorizontalPodAutoscaler")
     assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (3, 6)

@@ -478,7 +478,7 @@ def test_not_a_gitops_repository_is_exit_2(tmp_path: Path) -> None:
 
 
 def test_batched_builds_equal_one_build_per_folder(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from parasol_gitops.validate import engine, render, report
+    from parasol_gitops.validate import engine, plan, render, report
 
     latest_image(repo)
     no_pdb(repo)
@@ -492,9 +492,10 @@ def test_batched_builds_equal_one_build_per_folder(repo: Path, monkeypatch: pyte
     batches = r._batches(r.roots())
     assert any(len(b) > 1 for b in batches)
     assert any({"extra-a", "extra-b"} <= set(b) for b in batches)  # so the conflict forces the fallback
-    assert r._build_combined(["extra-a", "extra-b"]) is None
+    assert r.kustomize.combined(["extra-a", "extra-b"]) is None
     batched = engine.run(repo, schema_locations=[str(CRD_SCHEMAS)])
-    monkeypatch.setattr(render, "BATCH_MAX", 1)
+    monkeypatch.setattr(plan, "BATCH_MAX", 1)
+    assert all(len(b) == 1 for b in r._batches(r.roots()))  # the patch reaches the planner
     single = engine.run(repo, schema_locations=[str(CRD_SCHEMAS)])
     assert report.as_json(batched) == report.as_json(single)
     assert batched.stats["kustomizations_built"] == single.stats["kustomizations_built"]
@@ -512,14 +513,14 @@ def test_a_batch_splits_into_exactly_what_each_folder_builds_alone(repo: Path) -
     roots = r.roots()
     batch = [rel for rel in roots if not r.needs_network(rel)]
     assert len(batch) >= 4
-    combined = r._build_combined(batch)
+    combined = r.kustomize.combined(batch)
     assert combined is not None and set(combined) == set(batch)
 
     def key(o: render.Obj) -> str:
         return json.dumps(o.data, sort_keys=True)
 
     for rel in batch:
-        alone, error = r._build_one(rel)
+        alone, error = r.kustomize.one(rel)
         assert error is None
         assert sorted(map(key, combined[rel])) == sorted(map(key, alone)), rel
         assert all(o.origin == rel and not o.source for o in combined[rel])

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..messages import t
+from .candidate import Candidate
+from .heuristics import check_name, norm, stores_in, topic
 from .readers import decisions as adr
 from .readers import overview, phase5_vs
-
-if TYPE_CHECKING:
-    from .discovery import Candidate, _Reader
+from .readers.files import Reader
 
 RANK_OVERVIEW = 2  # a phase-4 summary, like service-boundaries.md: definitions and guides win over it
 RANK_VS = 1  # phase-5 folders of the VS/BC layout: the weakest source of a service
@@ -29,9 +29,7 @@ class Extra:
     places: list[str] = field(default_factory=list)  # every place looked at, for "no services"
 
 
-def read(reader: _Reader, out: Path) -> Extra:
-    from .discovery import Candidate, check_name, norm, stores_in, topic
-
+def read(reader: Reader, out: Path) -> Extra:
     extra = Extra()
     arch = out / "4-architecture"
     rel_out = reader.rel(out)

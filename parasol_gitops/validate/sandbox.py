@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..fsutil import sweep_stale
+
 # One YAML/JSON file validate reads or lets a child read: the largest file of a generated 300-service repository
 # is ~0.3 MB, a hand-written CRD bundle a few MB. Above this a file is refused, never parsed.
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -319,7 +321,8 @@ def _kill_group(pgid: int) -> None:
 
 def temp_dir(kind: str) -> Path:
     """A temporary folder removed when the run ends or is interrupted (and by the caller when done)."""
-    path = tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{kind}-")
+    # the owner's pid in the name: a validate killed with SIGKILL leaves it, and the next run's sweep removes it
+    path = tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}pgo{os.getpid()}-{kind}_")
     with _lock:
         _temps.add(path)
     return Path(path)
@@ -345,7 +348,7 @@ def stop_children() -> None:
 @contextlib.contextmanager
 def guarded() -> Iterator[None]:
     """SIGINT and SIGTERM kill the children's process groups and remove the temporaries before the run ends
-    (SIGINT → KeyboardInterrupt, which the CLI reports as "aborted", exit 2; SIGTERM → exit 143); on the way out
+    (SIGINT → KeyboardInterrupt, which the CLI reports as "aborted", exit 130; SIGTERM → exit 143); on the way out
     every temporary is removed anyway."""
     installed: dict[int, Any] = {}
 
@@ -359,6 +362,7 @@ def guarded() -> Iterator[None]:
         for sig in (signal.SIGINT, signal.SIGTERM):
             installed[sig] = signal.signal(sig, handler)
     _stopping.clear()
+    sweep_stale(Path(tempfile.gettempdir()))  # what an earlier run killed with SIGKILL could not remove
     try:
         yield
     finally:

@@ -1,0 +1,95 @@
+"""Reading plain YAML into objects: Argo CD directory sources, loose manifests outside every kustomization and
+chart, and the local files of a kustomization that pulls a pinned remote base (never built offline).
+
+:class:`PlainYaml` is a part of :class:`.render.Renderer`: it reads and writes the run's findings and build
+errors, so a refused or unreadable file is reported once, in the order the walk meets it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from . import plan, sandbox, tree
+from .findings import Finding, finding
+from .objects import Obj, parse
+from .plan import KUSTOMIZATION_FILES, Kustomization
+from .run import one_line
+from .tree import lexical, walk
+
+
+class PlainYaml:
+    root: Path
+    kustomizations: dict[str, Kustomization]
+    built: dict[str, list[Obj]]
+    build_errors: dict[str, str]
+    findings: list[Finding]
+
+    def _problem(self, check: str, where: str, message: str) -> None:
+        f = finding(check, where, message)
+        if f not in self.findings:
+            self.findings.append(f)
+
+    def _load_remote_kustomization(self, rel: str) -> None:
+        k = self.kustomizations[rel]
+        objs: list[Obj] = []
+        for f in k.local_files:
+            try:
+                objs.extend(parse(sandbox.read_text(self.root, self.root / f), f))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError, sandbox.Refused) as exc:
+                self.build_errors[rel] = f"{f}: {one_line(str(exc))}"
+                self.findings.append(finding("PGO-BUILD", rel, self.build_errors[rel]))
+                return
+        self.built[rel] = objs
+        remote = sorted({r for inc in plan.closure(self.kustomizations, rel) if inc in self.kustomizations
+                         for r in self.kustomizations[inc].remote_refs})
+        self.findings.append(finding("PGO-REMOTE-BASE", rel, ", ".join(remote)))
+
+
+    # ---- plain YAML (Argo CD directory sources and loose manifests) -------------------------------
+    def load_directory(self, rel: str, *, recurse: bool = False) -> list[Obj]:
+        folder = self.root / rel
+        if not sandbox.inside(self.root, folder):
+            self.build_errors[rel] = "resolves outside the repository root: not read"
+            self._problem("PGO-OUTSIDE-ROOT", rel, self.build_errors[rel])
+            return []
+        objs: list[Obj] = []
+        for here, _dirnames, filenames in walk(folder, skip_hidden=False, recurse=recurse):
+            for name in sorted(filenames):
+                f = here / name
+                if f.suffix in (".yaml", ".yml", ".json") and name not in KUSTOMIZATION_FILES:
+                    objs.extend(self.load_file(f))
+        return objs
+
+    def load_file(self, f: Path) -> list[Obj]:
+        rel = lexical(self.root, f)
+        try:
+            return parse(sandbox.read_text(self.root, f), rel)
+        except sandbox.Refused as exc:
+            self._problem(exc.check, rel, str(exc))
+            return []
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            self.findings.append(finding("PGO-BUILD", rel, f"unreadable manifest: {one_line(str(exc))}"))
+            return []
+
+    def loose_manifests(self) -> list[Obj]:
+        """Kubernetes objects in YAML files outside every kustomization and chart (e.g. a plain bootstrap/)."""
+        owned = set(self.kustomizations) | set(plan.charts(self.root))
+        objs: list[Obj] = []
+        for here, dirnames, filenames in walk(self.root):
+            if tree.rel(self.root, here) in owned:  # top-down walk: pruning here keeps every descendant out too
+                dirnames[:] = []
+                continue
+            for name in sorted(filenames):
+                if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                    where = lexical(self.root, here / name)
+                    try:
+                        docs = parse(sandbox.read_text(self.root, here / name), where)
+                    except sandbox.Refused as exc:
+                        self._problem(exc.check, where, str(exc))
+                        continue
+                    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                        continue  # not a manifest (docs data, drill records …): not ours to judge
+                    objs.extend(docs)
+        return objs
