@@ -16,8 +16,10 @@ import io
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError, SpecError
+from .messages import t
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
@@ -29,12 +31,12 @@ def parse_image_arg(value: str) -> tuple[str, str, str, str | None]:
     """``NAME=REF[@DIGEST]`` → (name, new_name, new_tag, digest). REF is ``[newName:]tag`` or ``newName``."""
     name, sep, ref = value.partition("=")
     if not sep or not name or not ref:
-        raise InputError(f"--image '{value}': expected NAME=REF[@DIGEST]")
+        raise InputError(t("bump.bad_arg", value=value))
     digest: str | None = None
     if "@" in ref:
         ref, _, digest = ref.partition("@")
         if not _DIGEST.match(digest):
-            raise InputError(f"--image '{value}': digest must be sha256:<64 hex>")
+            raise InputError(t("bump.bad_digest", value=value))
     last = ref.rsplit("/", 1)[-1]
     if ":" in last:
         new_name, _, tag = ref.rpartition(":")
@@ -43,10 +45,10 @@ def parse_image_arg(value: str) -> tuple[str, str, str, str | None]:
     else:
         new_name, tag = "", ref
     if tag and not _TAG.match(tag):
-        raise InputError(f"--image '{value}': '{tag}' is not a valid tag")
+        raise InputError(t("bump.bad_tag", value=value, tag=tag))
     for part in (name, new_name):
         if part and not _NAME.match(part.lower()):
-            raise InputError(f"--image '{value}': '{part}' is not a valid image name")
+            raise InputError(t("bump.bad_name", value=value, name=part))
     return name, new_name, tag, digest
 
 
@@ -91,6 +93,7 @@ def _bumped(path: Path, original: str, image_name: str, new_ref: str, digest: st
         doc["images"] = images
     if not isinstance(images, list):
         raise SpecError(str(path), "images", "must be a list")
+    image_name = match_image(path, doc, image_name)
     entry = next((e for e in images if hasattr(e, "get") and e.get("name") == image_name), None)
     if entry is None:
         from ruamel.yaml.comments import CommentedMap
@@ -103,6 +106,89 @@ def _bumped(path: Path, original: str, image_name: str, new_ref: str, digest: st
     _set(entry, "digest", digest)
     text = _dump(doc)
     return original if text == original else text
+
+
+def match_image(path: Path, doc: Any, wanted: str) -> str:
+    """The image of the overlay that ``wanted`` names: the one with that full name, else the only one whose last
+    path segment is ``wanted`` (``orders`` → ``ghcr.io/example/orders``). An overlay image is an ``images:``
+    entry or a container image in what the overlay builds (local resources, followed down). No match, or an
+    ambiguous one, is :class:`CheckFailed` listing the images there are: a new entry for an image nothing uses
+    would deploy nothing."""
+    from .errors import CheckFailed
+
+    known = sorted(_entry_names(doc) | _container_images(path.parent, doc, set()))
+    if wanted in known:
+        return wanted
+    by_segment = [name for name in known if name.rsplit("/", 1)[-1] == wanted]
+    if len(by_segment) == 1:
+        return by_segment[0]
+    listed = ", ".join(known) or t("bump.no_images")
+    if by_segment:
+        raise CheckFailed(t("bump.ambiguous", name=wanted, overlay=str(path), images=", ".join(by_segment)))
+    raise CheckFailed(t("bump.no_match", name=wanted, overlay=str(path), images=listed))
+
+
+def _entry_names(doc: Any) -> set[str]:
+    images = doc.get("images") if hasattr(doc, "get") else None
+    return {str(e["name"]) for e in images or [] if hasattr(e, "get") and e.get("name")}
+
+
+def _container_images(folder: Path, doc: Any, seen: set[Path]) -> set[str]:
+    """Image names (no tag, no digest) of the containers in the local resources a kustomization builds."""
+    from ruamel.yaml.error import YAMLError
+
+    from .yamlio import dumper
+
+    found: set[str] = set()
+    if not hasattr(doc, "get"):
+        return found
+    refs = [*(doc.get("resources") or []), *(doc.get("bases") or []), *(doc.get("components") or [])]
+    for ref in refs:
+        if not isinstance(ref, str) or "://" in ref or ref.startswith(("github.com/", "git@")):
+            continue
+        target = (folder / ref).resolve()
+        if target in seen:
+            continue
+        seen.add(target)
+        if target.is_dir():
+            kfile = next((target / n for n in KUSTOMIZATION_NAMES if (target / n).is_file()), None)
+            if kfile is not None:
+                try:
+                    sub = dumper().load(kfile.read_text(encoding="utf-8"))
+                except (OSError, UnicodeDecodeError, YAMLError):
+                    continue  # an unreadable base only means fewer names to list
+                found |= _entry_names(sub) | _container_images(target, sub, seen)
+        elif target.is_file():
+            try:
+                docs = list(dumper().load_all(target.read_text(encoding="utf-8")))
+            except (OSError, UnicodeDecodeError, YAMLError):
+                continue
+            for d in docs:
+                found |= _images_in(d)
+    return found
+
+
+def _images_in(node: Any) -> set[str]:
+    out: set[str] = set()
+    if hasattr(node, "items"):
+        for key, value in node.items():
+            if key in ("containers", "initContainers") and isinstance(value, list):
+                for c in value:
+                    image = c.get("image") if hasattr(c, "get") else None
+                    if isinstance(image, str) and image:
+                        out.add(_strip_ref(image))
+            else:
+                out |= _images_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            out |= _images_in(item)
+    return out
+
+
+def _strip_ref(image: str) -> str:
+    name = image.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    return name.rsplit(":", 1)[0] if ":" in last else name
 
 
 def _bumped_values(path: Path, original: str, image_name: str, new_ref: str, digest: str | None) -> str:
@@ -148,12 +234,12 @@ def _set(entry: dict, key: str, value: str | None) -> None:
 
 def kustomization_path(overlay_dir: Path) -> Path:
     if not overlay_dir.is_dir():
-        raise InputError(f"{overlay_dir}: overlay folder not found")
+        raise InputError(t("bump.no_overlay", path=str(overlay_dir)))
     for name in KUSTOMIZATION_NAMES:
         candidate = overlay_dir / name
         if candidate.is_file():
             return candidate
-    raise InputError(f"{overlay_dir}: no kustomization.yaml in the overlay")
+    raise InputError(t("bump.no_kustomization", path=str(overlay_dir)))
 
 
 def _dump(doc: object) -> str:

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate": ("parasol_gitops.commands.validate", "validate", "Build, schema-check and policy-check a GitOps repository."),
     "status": ("parasol_gitops.commands.status", "status", "Milestone readiness (status vms5)."),
     "dr": ("parasol_gitops.commands.dr", "dr", "Record disaster-recovery drills as evidence for VMS5."),
+    "service": ("parasol_gitops.commands.service", "service", "Add or remove a service (copier update with the new list)."),
     "changes": ("parasol_gitops.commands.changes", "changes", "CI: the services a change must run (a GitHub matrix or JSON)."),
     "test": ("parasol_gitops.commands.test", "test", "CI: lint, tests and coverage gate of one service (or its smoke test)."),
     "deploy": ("parasol_gitops.commands.deploy", "deploy", "CI: GitOps deploy of one service (bump, commit, push with retry)."),
@@ -53,12 +54,33 @@ class LazyGroup(click.Group):
         if entry is None:
             return None
         module = importlib.import_module(entry[0])
-        return getattr(module, entry[1])
+        return _with_lang(getattr(module, entry[1]))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        messages.set_language(value)
+        root = ctx.find_root()
+        root.ensure_object(dict)
+        root.obj["lang_explicit"] = True
+
+
+def _with_lang(command: click.Command) -> click.Command:
+    """``--lang`` on the command and every subcommand too (``pipeline --lang ja``), not only before it; eager, so
+    that the messages of the command's own option checks are already in that language."""
+    if not any(p.name == "lang" for p in command.params):
+        command.params.append(click.Option(
+            ["--lang"], type=click.Choice(["en", "ja"]), default=None, expose_value=False, is_eager=True,
+            callback=_set_lang, help="Message language (default: locale or project setting)."))
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _with_lang(sub)
+    return command
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,18 +96,51 @@ def cli(ctx: click.Context, lang: str | None, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-    ctx.obj["lang_explicit"] = lang is not None
-    messages.set_language(lang)
+    ctx.obj["lang_explicit"] = lang is not None  # a subcommand's --lang sets it too (_set_lang)
+    if lang is not None:  # None: keep what main() found after the subcommand (`pipeline --lang ja`)
+        messages.set_language(lang)
+
+
+def _lang_in(args: list[str]) -> str | None:
+    """``--lang X`` anywhere on the command line, so that even a usage error before it is parsed speaks X."""
+    for i, arg in enumerate(args):
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg[7:] if arg.startswith("--lang=") else None
+        if value in messages.LANGS:
+            return value
+    return None
+
+
+def _usage_error_ja(exc: click.ClickException) -> None:
+    """Click's usage errors in Japanese (click ships no Japanese catalogue): usage line, then one error line."""
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        click.echo(ctx.get_usage(), err=True)
+    if isinstance(exc, click.NoSuchOption):
+        text = messages.t("usage.no_such_option", name=exc.option_name)
+    elif isinstance(exc, click.MissingParameter) and exc.param is not None:
+        text = messages.t("usage.missing", name=exc.param.get_error_hint(ctx) if ctx else str(exc.param.name))
+    elif isinstance(exc, click.BadParameter) and exc.param is not None:
+        text = messages.t("usage.bad_value", name=exc.param.get_error_hint(ctx) if ctx else str(exc.param.name),
+                          message=exc.message)
+    else:
+        text = messages.t("usage.error", message=exc.format_message())
+    click.echo(messages.t("error.prefix", message=text), err=True)
 
 
 def main(argv: list[str] | None = None) -> Any:
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    args = argv if argv is not None else sys.argv[1:]
+    debug = "--debug" in args
+    if (early := _lang_in(args)) is not None:
+        messages.set_language(early)
     try:
         return cli.main(args=argv, prog_name="parasol-gitops", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:  # usage errors: click's own one-line message, exit 2
-        exc.show()
+        if messages.detect_language() == "ja":
+            _usage_error_ja(exc)
+        else:
+            exc.show()
         sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code)
     except click.Abort as exc:
         if isinstance(exc.__cause__, KeyboardInterrupt):  # Ctrl-C or SIGTERM: click wraps it; cleanups have run
@@ -93,7 +148,9 @@ def main(argv: list[str] | None = None) -> Any:
         click.echo("aborted", err=True)
         sys.exit(2)
     except ParasolGitopsError as exc:
-        click.echo(messages.t("error.prefix", message=exc.message), err=True)
+        # a check that printed its own result (validate's summary) fails with no message: said once, on stdout
+        if exc.message:
+            click.echo(messages.t("error.prefix", message=exc.message), err=True)
         if exc.hint:
             click.echo(messages.t("error.hint", hint=exc.hint), err=True)
         sys.exit(exc.exit_code)

@@ -55,11 +55,6 @@ class Run:
     passed: bool
 
 
-def is_gitops_repository(root: Path) -> bool:
-    """A repository this tool laid down or one shaped like it: Copier answers, or an Argo CD apps/bootstrap tree."""
-    return (root / ".copier-answers.yml").is_file() or (root / "apps").is_dir() or (root / "bootstrap").is_dir()
-
-
 def _threshold_results(metrics: dict[str, Any], source: str) -> dict[str, bool]:
     results: dict[str, bool] = {}
     for metric in sorted(metrics):
@@ -133,8 +128,9 @@ def _known_services(root: Path) -> list[str] | None:
 def record(root: Path, summary: Path, *, service: str | None = None, environment: str | None = None,
            date: str | None = None, today: dt.date | None = None) -> Path:
     """Validate everything, then write the record atomically (nothing is written on bad input)."""
-    if not root.is_dir() or not is_gitops_repository(root):
-        raise InputError(t("perf.not_repository", path=str(root)))
+    from .repo import require_gitops_repo
+
+    require_gitops_repo(root)  # the same test as ``dr record``: evidence written elsewhere is read by nobody
     facts = parse_summary(summary)
     name = service or facts["service"]
     if not name:

@@ -130,7 +130,12 @@ def _staged_update(dest: Path, answers: dict[str, Any], vcs_ref: str | None, tem
     def run(work: Path) -> list[str]:
         import copier
 
-        with _copier_errors(hints={"Unknown revision": messages.t("template.scaffold.update_unknown_commit")}):
+        from .answer_names import reject_unknown_questions
+        from .copier_speedups import update_speedups
+
+        # The speed-ups key on the folder Copier updates: the staging clone's copy of the project, not ``dest``.
+        with (_copier_errors(hints={"Unknown revision": messages.t("template.scaffold.update_unknown_commit")}),
+              update_speedups(work), reject_unknown_questions(answers, "--data/--data-file")):
             copier.run_update(
                 str(work),
                 data=answers,
@@ -211,7 +216,9 @@ def _render_into(
         vcs_ref = vcs_ref or "HEAD"
     else:
         src = template_cache.absolute_source(src)
-    with _copier_errors(), _copy_speedups():
+    from .answer_names import reject_unknown_questions
+
+    with _copier_errors(), _copy_speedups(), reject_unknown_questions(answers, "--data/--data-file"):
         copier.run_copy(
             src,
             str(target),

@@ -269,10 +269,9 @@ def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
     ]
     points = GATE_POINTS * sum(g.status == "passed" for g in gates) + ITEM_POINTS * sum(i.met for i in items)
     score = round(100 * points / (GATE_POINTS * len(gates) + ITEM_POINTS * len(items)))
-    actions = [t("vms5.action.not_measured", install=HELM_INSTALL) if g.status == "not_measured"
-               else t(f"vms5.action.{g.id}") for g in gates if g.status != "passed"]
-    actions += [t(f"vms5.action.{i.id}") for i in items if not i.met]
-    return Vms5(today.isoformat(), gates, items, score, band(score), list(dict.fromkeys(actions)))
+    from .vms5_actions import next_actions
+
+    return Vms5(today.isoformat(), gates, items, score, band(score), next_actions(result, gates, items))
 
 
 def as_text(v: Vms5) -> str:
@@ -280,7 +279,7 @@ def as_text(v: Vms5) -> str:
     w = max(_width(t(f"vms5.gate.{g.id}")) for g in v.gates)
     for g in v.gates:
         name = t(f"vms5.gate.{g.id}")
-        lines.append(f"  {_mark(g.status)} {name}{' ' * (w - _width(name))}  {g.value:>8}  {g.reason}")
+        lines.append(f"  {_mark(g.status)} {name}{' ' * (w - _width(name))}  {_word(g.value):>8}  {g.reason}")
     for cl in ("infrastructure", "deployment", "operational"):
         lines += ["", t(f"vms5.checklist.{cl}")]
         for i in (i for i in v.items if i.checklist == cl):
@@ -294,7 +293,8 @@ def as_markdown(v: Vms5) -> str:
     lines = [f"# {t('vms5.title', score=v.score, band=v.band, date=v.date)}", "",
              f"## {t('vms5.gates')}", "", "| | gate | value | formula | why |", "|---|---|---|---|---|"]
     for g in v.gates:
-        lines.append(f"| {_mark(g.status)} | {t(f'vms5.gate.{g.id}')} | {g.value} | {g.formula} | {_md(g.reason)} |")
+        name = t(f"vms5.gate.{g.id}")
+        lines.append(f"| {_mark(g.status)} | {name} | {_word(g.value)} | {g.formula} | {_md(g.reason)} |")
     for cl in ("infrastructure", "deployment", "operational"):
         lines += ["", f"## {t(f'vms5.checklist.{cl}')}", ""]
         for i in (i for i in v.items if i.checklist == cl):
@@ -308,6 +308,11 @@ def as_markdown(v: Vms5) -> str:
 def _width(text: str) -> int:
     """Terminal columns: East Asian wide characters take two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _word(value: str) -> str:
+    """A gate status word (passed, failed, pending) in the detected language; JSON keeps the English value."""
+    return t(f"vms5.status.{value}") if value in ("passed", "failed", "pending") else value
 
 
 def _mark(status: str) -> str:

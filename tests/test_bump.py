@@ -54,11 +54,19 @@ def test_bump_is_idempotent(tmp_path: Path) -> None:
     assert (overlay / "kustomization.yaml").read_bytes() == first
 
 
-def test_bump_appends_a_missing_image(tmp_path: Path) -> None:
+def test_bump_appends_an_image_the_overlay_builds_but_does_not_set_yet(tmp_path: Path) -> None:
     overlay = _overlay(tmp_path)
+    base = tmp_path / "base"  # ../../base of the overlay is tmp_path's parent's sibling: make it a local resource
+    base.mkdir()
+    (base / "kustomization.yaml").write_text("resources:\n  - deployment.yaml\n")
+    (base / "deployment.yaml").write_text(
+        "kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n"
+        "        - name: app\n          image: ghcr.io/example/payments:1.0.0\n")
+    kfile = overlay / "kustomization.yaml"
+    kfile.write_text(KUSTOMIZATION.replace("  - ../../base\n", "  - ../base\n"))
     assert bump(overlay, "ghcr.io/example/payments", "ghcr.io/mirror/payments:2.0.0", None) is True
     text = (overlay / "kustomization.yaml").read_text()
-    assert text.startswith(KUSTOMIZATION.split("labels:")[0])
+    assert text.startswith(KUSTOMIZATION.replace("  - ../../base\n", "  - ../base\n").split("labels:")[0])
     assert "  - name: ghcr.io/example/payments\n    newName: ghcr.io/mirror/payments\n    newTag: 2.0.0\n" in text
 
 

@@ -13,6 +13,7 @@ from parasol_gitops import drill
 
 
 def test_record_writes_the_drill_file(tmp_path: Path) -> None:
+    (tmp_path / ".copier-answers.yml").write_text("project_name: shop\n")  # a GitOps repository
     res = run_cli("dr", "record", str(tmp_path), "--backup", "daily-20261101", "--result", "succeeded",
                   "--rto-minutes", "42", "--rpo-minutes", "30", "--date", "2026-11-01")
     assert res.exit_code == 0, res.stderr
@@ -37,6 +38,7 @@ def test_record_writes_the_drill_file(tmp_path: Path) -> None:
     ["--result", "succeeded", "--rto-minutes", "1", "--rpo-minutes", "1"],
 ])
 def test_bad_records_exit_2_and_write_nothing(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / ".copier-answers.yml").write_text("project_name: shop\n")
     res = run_cli("dr", "record", str(tmp_path), *args)
     assert res.exit_code == 2
     assert "Traceback" not in res.stderr

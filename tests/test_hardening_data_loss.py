@@ -108,6 +108,7 @@ def test_twenty_pairs_of_concurrent_bumps_keep_both_edits(tmp_path: Path) -> Non
 def test_dr_record_of_one_drill_twice_at_once_never_loses_the_refusal(tmp_path: Path) -> None:
     """Two different results for the same drill at once: exactly one is written, the other refused (exit 2)."""
     env = child_env(tmp_path, "locked-read:0.3")
+    (tmp_path / ".copier-answers.yml").write_text("project_name: demo\n")  # dr record wants a GitOps repository
     args = ["dr", "record", str(tmp_path), "--backup", "daily-1", "--rto-minutes", "10", "--rpo-minutes", "5",
             "--date", "2026-01-02"]
     procs = [spawn([*args, "--result", result], env) for result in ("succeeded", "failed")]

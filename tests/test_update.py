@@ -180,7 +180,8 @@ def test_real_conflict_makes_update_exit_1_naming_the_file(template_repo: Path, 
     assert "README.md" in git(dest, "ls-files", "-u")
     # files without conflicts were updated normally and are not listed
     listed = [line.strip() for line in result.stdout.splitlines() if line.startswith("  ")]
-    assert listed == ["README.md"]
+    assert [line.split(":", 1)[0] for line in listed] == ["README.md"]
+    assert "git add README.md" in listed[0]  # each file with the command that resolves it
 
 
 def minimal_generated_folder(dest: Path) -> Path:

@@ -171,7 +171,7 @@ def test_finding_messages_have_japanese_with_the_same_parameters() -> None:
 
 
 def test_english_titles_and_hints_are_what_checks_exposed_before_whatever_the_language() -> None:
-    assert set(CHECKS) == set(BEFORE)
+    assert set(BEFORE) <= set(CHECKS)  # ids are only ever added (findings.py)
     for lang in ("en", "ja"):
         messages.set_language(lang)
         for check_id, (title, hint) in BEFORE.items():

@@ -23,6 +23,9 @@ def record(path: Path, backup: str, result: str, rto_minutes: int, rpo_minutes: 
     """Write dr/drills/<date>-<backup>.yaml (date, backup, result, RTO/RPO achieved)."""
     from .. import drill
     from ..messages import t
+    from ..repo import require_gitops_repo
+
+    require_gitops_repo(path)
 
     written = drill.record(path, backup=backup, result=result, rto_minutes=rto_minutes, rpo_minutes=rpo_minutes,
                            date=date)

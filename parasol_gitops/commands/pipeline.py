@@ -25,20 +25,18 @@ def pipeline(target: str | None, spec: str, out: str, check: bool) -> None:
     from ..pipeline import PIPELINES_DIR, files_for_target, load_spec, synthesize
 
     if not target:
-        raise InputError("missing --target (choose github or gitlab)")
+        raise InputError(t("pipeline.missing_target"))
     expected_files = files_for_target(target)
     spec_path, shown = _resolve_spec(spec, PIPELINES_DIR)
     data = load_spec(spec_path, display=shown)
     files = synthesize(data, target, source=shown)
     if check:
-        root = Path(out)
-        drifted = []
-        for rel in expected_files:
-            on_disk = root / rel
-            want = files.get(rel)
-            have = on_disk.read_text(encoding="utf-8") if on_disk.is_file() else None
-            if want != have:
-                drifted.append(rel)
+        from ..validate.pipeline_sync import drift, unified_diff
+
+        differences = drift(Path(out), files, list(expected_files))
+        drifted = [rel for rel, _, _ in differences]
+        for rel, have, want in differences:
+            click.echo(unified_diff(rel, have, want), nl=False)
         if drifted:
             raise CheckFailed(t("pipeline.check.drift", target=target, spec=shown, files=", ".join(drifted)))
         click.echo(t("pipeline.check.ok", target=target, spec=shown))
@@ -52,7 +50,7 @@ def pipeline(target: str | None, spec: str, out: str, check: bool) -> None:
 
     root = Path(out)
     if root.exists() and not root.is_dir():
-        raise InputError(f"--out {out}: not a folder")
+        raise InputError(t("pipeline.out_not_folder", out=out))
     write_files(root, files)
     click.echo(t("pipeline.written", count=len(files), target=target, out=str(root)))
     for rel in sorted(files):

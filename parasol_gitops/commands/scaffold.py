@@ -64,9 +64,19 @@ def update(dest: Path, vcs_ref: str | None, data_file: Path | None, data_pairs: 
 
     conflicts = scaffold.update(dest, _parse_data(data_pairs), vcs_ref=vcs_ref, data_file=data_file,
                                  template=src)
-    if conflicts:
-        click.echo(messages.t("template.scaffold.conflicts", count=len(conflicts)))
-        for rel in conflicts:
-            click.echo(f"  {rel}")
-        raise CheckFailed(", ".join(conflicts))
+    report_conflicts(conflicts)
     click.echo(messages.t("template.scaffold.updated", path=str(dest)))
+
+
+def report_conflicts(conflicts: list[str]) -> None:
+    """Each conflicted file on stdout with the command that resolves it; exit 1 when there is one."""
+    if not conflicts:
+        return
+    click.echo(messages.t("template.scaffold.conflicts", count=len(conflicts)))
+    for rel in conflicts:
+        if rel.endswith(".rej"):
+            how = messages.t("update.resolve_rej", file=rel, target=rel[: -len(".rej")])
+        else:
+            how = messages.t("update.resolve_markers", file=rel)
+        click.echo(f"  {rel}: {how}")
+    raise CheckFailed(messages.t("update.conflicted_files", files=", ".join(conflicts)))

@@ -10,13 +10,28 @@ import locale
 import os
 from collections.abc import Mapping
 
-from . import _checks, _ci, _core, _failsafe, _fidelity, _package, _parasol, _pipeline, _platform, _template, _validate
+from . import (
+    _checks,
+    _ci,
+    _core,
+    _daily,
+    _failsafe,
+    _fidelity,
+    _package,
+    _parasol,
+    _pipeline,
+    _platform,
+    _template,
+    _validate,
+)
 
 Lang = str  # "en" | "ja"
 LANGS = ("en", "ja")
 
 CATALOGUE: dict[str, Mapping[str, str]] = {}
-for _area in (_core, _pipeline, _template, _parasol, _validate, _checks, _package, _failsafe, _fidelity, _ci, _platform):
+for _area in (
+    _core, _pipeline, _template, _parasol, _validate, _checks, _package, _failsafe, _fidelity, _ci, _platform, _daily
+):
     for _key, _texts in _area.MESSAGES.items():
         if _key in CATALOGUE:
             raise RuntimeError(f"message key {_key!r} defined twice")

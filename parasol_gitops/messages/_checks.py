@@ -360,4 +360,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "namespace '{ns}' holds {kinds} and no backup schedule covers it",
         "ja": "Namespace '{ns}' は {kinds} を持つが、どのバックアップスケジュールの対象にもなっていない",
     },
+    # ---- merge conflicts (issue 14) --------------------------------------------------------------------
+    "check.PGO-CONFLICT-MARKERS.title": {
+        "en": "merge conflict markers left in a file",
+        "ja": "ファイルにマージ競合のマーカーが残っている",
+    },
+    "check.PGO-CONFLICT-MARKERS.hint": {
+        "en": "edit the <<<<<<< … >>>>>>> blocks into the intended text, then `git add` the file; findings the file "
+              "caused are shown again once it is resolved",
+        "ja": "<<<<<<< … >>>>>>> の部分を意図した内容に直してから `git add` してください。このファイルが原因の指摘は解消後に改めて表示されます",
+    },
 }

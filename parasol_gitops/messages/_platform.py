@@ -24,10 +24,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "OK: {rules} rule file(s) checked, {tests} unit-test file(s) passed",
         "ja": "OK: ルールファイル {rules} 件を検査、単体テスト {tests} 件が合格",
     },
-    "perf.not_repository": {
-        "en": "{path}: not a GitOps repository (no .copier-answers.yml, apps/ or bootstrap/)",
-        "ja": "{path}: GitOps リポジトリではありません（.copier-answers.yml、apps/、bootstrap/ がありません）",
-    },
     "perf.no_file": {"en": "{path}: file not found", "ja": "{path}: ファイルが見つかりません"},
     "perf.not_summary": {
         "en": "{path}: not a k6 summary JSON ({why})", "ja": "{path}: k6 のサマリー JSON ではありません（{why}）"},

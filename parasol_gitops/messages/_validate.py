@@ -28,7 +28,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "validate.progress": {"en": "building {done}/{total} {path}", "ja": "ビルド中 {done}/{total} {path}"},
     "vms5.title": {"en": "VMS5 readiness: {score}/100 {band} ({date})", "ja": "VMS5 準備状況: {score}/100 {band}（{date}）"},
     "vms5.gates": {"en": "Quality gates", "ja": "品質ゲート"},
-    "vms5.gate.iac": {"en": "Infrastructure as code", "ja": "Infrastructure as Code"},
+    "vms5.gate.iac": {"en": "Infrastructure as code", "ja": "コードによるインフラ管理（IaC）"},
     "vms5.gate.deployment_automation": {"en": "Deployment automation", "ja": "デプロイ自動化"},
     "vms5.gate.monitoring_coverage": {"en": "Monitoring coverage", "ja": "監視カバレッジ"},
     "vms5.gate.security_scan": {"en": "Security scan", "ja": "セキュリティスキャン"},

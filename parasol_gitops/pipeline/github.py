@@ -466,11 +466,14 @@ def _checks(model: Pipeline) -> CommentedMap:
         ("runs-on", RUNNER),
         ("permissions", _map(("contents", "read"))),
         ("steps", _seq([
-            _checkout(),
+            _checkout(**{"fetch-depth": 0}),  # validate --changed diffs against the pull request's base
             *_tool(model, CHECKS_FILE),
-            _run("Validate, VMS5 status, pipeline drift", scripts.REPOSITORY_CHECKS, {
-                "SCHEMA_LOCATION": spec["settings"]["schema_location"], "PIPELINE_TARGET": "github",
-            }),
+            _run("Validate, VMS5 status, pipeline drift, alert tests",
+                 scripts.INSTALL_CHECK_TOOLS + scripts.REPOSITORY_CHECKS, {
+                     "SCHEMA_LOCATION": spec["settings"]["schema_location"], "PIPELINE_TARGET": "github",
+                     # empty on pushes: the full run
+                     "CHANGED_BASE": _expr("github.event.pull_request.base.sha"),
+                 }),
         ])),
     )))
     return wf

@@ -264,9 +264,17 @@ def _repository_checks(model: Pipeline) -> CommentedMap:
             ("PIPELINE_TARGET", "gitlab"),
             ("KUSTOMIZE_URL", _raw(scripts.KUSTOMIZE_URL)),
             ("KUSTOMIZE_SHA256", scripts.KUSTOMIZE_SHA256),
+            ("GIT_DEPTH", "0"),  # validate --changed diffs against the merge request's base
         )),
+        # Only merge request pipelines define the diff base; set elsewhere, GitLab would pass the unexpanded text.
+        ("rules", _seq([
+            _map(("if", '$CI_PIPELINE_SOURCE == "merge_request_event"'),
+                 ("variables", _map(("CHANGED_BASE", "$CI_MERGE_REQUEST_DIFF_BASE_SHA")))),
+            _map(("when", "on_success")),
+        ])),
         ("cache", _tool_cache(model.spec)),
-        ("script", _script(scripts.INSTALL_TOOL, scripts.INSTALL_KUSTOMIZE, scripts.REPOSITORY_CHECKS)),
+        ("script", _script(scripts.INSTALL_TOOL, scripts.INSTALL_KUSTOMIZE, scripts.INSTALL_CHECK_TOOLS,
+                           scripts.REPOSITORY_CHECKS)),
     )
 
 

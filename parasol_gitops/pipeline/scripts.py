@@ -148,8 +148,34 @@ apk add --no-cache cosign >/dev/null
 cosign sign --yes "$IMAGE@$IMAGE_DIGEST"
 """
 
+# promtool for `alerts test` (and git for `validate --changed`, absent from the python image) when the job lacks
+# them: the distribution's packages (Debian's / Ubuntu's signed archive; Debian's prometheus package ships
+# promtool), installed only when needed, as root or through sudo (GitHub's runners).
+INSTALL_CHECK_TOOLS = """\
+set --
+if [ -n "${CHANGED_BASE:-}" ] && ! command -v git >/dev/null 2>&1; then set -- "$@" git; fi
+if [ -d tests/alerts ] && ! command -v promtool >/dev/null 2>&1; then set -- "$@" prometheus; fi
+if [ "$#" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then as_root=""; else as_root="sudo"; fi
+  ${as_root:+"$as_root"} apt-get update -qq
+  ${as_root:+"$as_root"} env DEBIAN_FRONTEND=noninteractive \\
+    apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+fi
+"""
+
+# A merge/pull request (CHANGED_BASE: its base commit, with the history fetched) validates only what its diff
+# can affect; the default branch and other pushes run the full validate and the VMS5 status.
 REPOSITORY_CHECKS = """\
-parasol-gitops validate . --schema-location "$SCHEMA_LOCATION"
-parasol-gitops status vms5 .
+if [ -n "${CHANGED_BASE:-}" ]; then
+  parasol-gitops validate . --changed="$CHANGED_BASE" --schema-location "$SCHEMA_LOCATION"
+else
+  parasol-gitops validate . --schema-location "$SCHEMA_LOCATION"
+  parasol-gitops status vms5 .
+fi
 parasol-gitops pipeline --target "$PIPELINE_TARGET" --check
+if [ -d tests/alerts ]; then
+  parasol-gitops alerts test .
+else
+  echo "alert tests: not measured (this repository has no tests/alerts)"
+fi
 """

@@ -70,7 +70,9 @@ class AppGraph:
 def read_answers(root: Path) -> dict[str, Any]:
     f = root / ".copier-answers.yml"
     try:
-        data = yaml.safe_load(sandbox.read_text(root.resolve(), f)) if f.is_file() else {}
+        # libyaml: the answers of 300 services take seconds with the pure-Python loader
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(sandbox.read_text(root.resolve(), f), Loader=loader) if f.is_file() else {}
     except (yaml.YAMLError, OSError, UnicodeDecodeError, sandbox.Refused):
         return {}
     return data if isinstance(data, dict) else {}

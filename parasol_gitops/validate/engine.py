@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from . import appgraph, pipeline_sync, policies, sandbox
+from . import appgraph, conflicts, pipeline_sync, policies, sandbox
 from .findings import Finding, finding
 from .render import Obj, Progress, Renderer, kustomize_command
 from .schemas import BUILTIN_GROUPS, CoreSchemas, CustomSchemas, error_summary, is_core_group, split_api_version
@@ -36,18 +36,21 @@ class Result:
 
 
 def run(root: Path, *, schema_locations: list[str] | None = None, kube_version: str = DEFAULT_KUBE_VERSION,
-        progress: Progress | None = None) -> Result:
+        progress: Progress | None = None, scope: Any = None) -> Result:
     # children (kustomize, the Helm renderer) and temporary folders never outlive the run, even on SIGINT/SIGTERM
     with sandbox.guarded():
-        return _run(root, schema_locations=schema_locations, kube_version=kube_version, progress=progress)
+        return _run(root, schema_locations=schema_locations, kube_version=kube_version, progress=progress,
+                    scope=scope)
 
 
-def _run(root: Path, *, schema_locations: list[str] | None, kube_version: str, progress: Progress | None) -> Result:
+def _run(root: Path, *, schema_locations: list[str] | None, kube_version: str, progress: Progress | None,
+         scope: Any) -> Result:
     if not root.is_dir():
         raise InputError(f"{root}: not a folder")
     root = root.resolve()
     custom = CustomSchemas(list(schema_locations or []))
-    renderer = Renderer(root, kustomize_command(), progress=progress)
+    # scope (validate --changed, see changed.py): a renderer that builds only what a diff can affect
+    renderer = (scope.renderer if scope is not None else Renderer)(root, kustomize_command(), progress=progress)
     renderer.discover()
     if not renderer.kustomizations and not renderer.charts():
         raise InputError(f"{root}: no kustomization.yaml or Helm chart found: is this a GitOps repository?")
@@ -56,7 +59,10 @@ def _run(root: Path, *, schema_locations: list[str] | None, kube_version: str, p
     def meanwhile() -> None:  # runs while the first kustomize builds are under way
         ready["core"] = CoreSchemas(kube_version)
         ready["answers"] = appgraph.read_answers(root)
-        ready["pipeline"] = pipeline_sync.check(root, ready["answers"])
+        if scope is not None and not scope.pipeline_affected():
+            ready["pipeline"] = ([], {"spec": None, "in_sync": None, "targets": [], "not_judged": True})
+        else:
+            ready["pipeline"] = pipeline_sync.check(root, ready["answers"])
 
     checked: dict[int, list[str] | None] = {}
     renderer.build(renderer.roots(), on_built=lambda objs: _precheck(objs, ready["core"], custom, checked),
@@ -73,7 +79,12 @@ def _run(root: Path, *, schema_locations: list[str] | None, kube_version: str, p
     findings.extend(pipe_findings)
     for err in sorted(set(custom.fetch_errors)):
         findings.append(finding("PGO-SCHEMA-MISSING", "--schema-location", f"fetch failed: {err}"))
-    unique_findings = sorted(set(findings))
+    unique_findings = conflicts.apply(root, sorted(set(findings)))
+    if scope is not None:
+        unique_findings = scope.filter(unique_findings)
+        stats["kustomizations_built"] -= len(scope.placeholders)
+        stats["charts_rendered"] -= len(scope.skipped_charts)
+        stats["changed"] = scope.to_dict()
     return Result(root, unique_findings, objects, graph, stats, pipe_facts, answers)
 
 

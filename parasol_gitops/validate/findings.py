@@ -79,6 +79,7 @@ CHECKS: dict[str, Check] = {c.id: c for c in (
     Check("PGO-PIPELINE-DRIFT", "error"),
     Check("PGO-PIPELINE-SPEC", "error"),
     Check("PGO-PIPELINE-MISSING", "info"),
+    Check("PGO-CONFLICT-MARKERS", "error"),
 )}
 
 

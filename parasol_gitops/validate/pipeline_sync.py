@@ -52,17 +52,50 @@ def check(root: Path, answers: dict[str, Any]) -> tuple[list[Finding], dict[str,
         except SpecError as exc:
             out.append(finding("PGO-PIPELINE-SPEC", "pipeline.yaml", exc.message))
             continue
-        for rel, text in sorted(expected.items()):
-            f = root / rel
-            if not f.is_file():
-                out.append(finding("PGO-PIPELINE-DRIFT", rel, f"{target}: file missing"))
-                continue
-            try:
-                same = sandbox.read_text(root.resolve(), f) == text
-            except (sandbox.Refused, OSError, UnicodeDecodeError) as exc:
-                out.append(finding("PGO-PIPELINE-DRIFT", rel, f"{target}: {exc}"))
-                continue
-            if not same:
-                out.append(finding("PGO-PIPELINE-DRIFT", rel, f"{target}: differs from pipeline.yaml"))
+        problems: dict[str, str] = {}
+        for rel, have, _ in drift(root, expected, problems=problems):
+            what = problems.get(rel) or ("file missing" if have is None else "differs from pipeline.yaml")
+            out.append(finding("PGO-PIPELINE-DRIFT", rel, f"{target}: {what}"))
     facts["in_sync"] = not out
     return out, facts
+
+
+def drift(root: Path, expected: dict[str, str], files: list[str] | None = None, *,
+          problems: dict[str, str] | None = None) -> list[tuple[str, str | None, str]]:
+    """``(path, text on disk or None, expected text)`` of every file of ``files`` (default: all of ``expected``)
+    that differs from what the synthesizer writes; the one drift check of ``validate`` and ``pipeline --check``.
+    Files are read through the validate sandbox; one it refuses (outside the root, too big, not a regular file,
+    not UTF-8) counts as drifted with no text, and ``problems`` (when given) gets the reason."""
+    top = root.resolve()
+    out = []
+    for rel in sorted(files if files is not None else expected):
+        path = root / rel
+        have: str | None = None
+        if path.is_file():
+            try:
+                have = sandbox.read_text(top, path)
+            except (sandbox.Refused, OSError, UnicodeDecodeError) as exc:
+                if problems is not None:
+                    problems[rel] = str(exc)
+                out.append((rel, None, expected.get(rel, "")))
+                continue
+        if rel not in expected and have is None:
+            continue  # a file this spec does not produce, and rightly absent
+        want = expected.get(rel, "")  # not produced but present: stale, the diff removes it all
+        if have != want:
+            out.append((rel, have, want))
+    return out
+
+
+def unified_diff(rel: str, have: str | None, want: str, *, max_lines: int = 60) -> str:
+    """``git diff``-style difference from the file on disk to what ``pipeline.yaml`` synthesizes, cut after
+    ``max_lines`` lines with a note saying how many more there are."""
+    import difflib
+
+    lines = list(difflib.unified_diff((have or "").splitlines(keepends=True), want.splitlines(keepends=True),
+                                      fromfile=f"a/{rel}" if have is not None else "/dev/null", tofile=f"b/{rel}"))
+    lines = [line if line.endswith("\n") else line + "\n" for line in lines]
+    if len(lines) > max_lines:
+        more = len(lines) - max_lines
+        lines = [*lines[:max_lines], f"... ({more} more diff lines; run `parasol-gitops pipeline` to rewrite)\n"]
+    return "".join(lines)

@@ -182,7 +182,12 @@ class Refused(Exception):
 
 
 def read_text(root: Path, path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
-    """The UTF-8 text of a regular file inside ``root`` of at most ``limit`` bytes; :class:`Refused` otherwise.
+    """The UTF-8 text of a regular file inside ``root`` of at most ``limit`` bytes; :class:`Refused` otherwise."""
+    return read_bytes(root, path, limit=limit).decode("utf-8")
+
+
+def read_bytes(root: Path, path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file inside ``root`` of at most ``limit`` bytes; :class:`Refused` otherwise.
 
     Opened without blocking and checked again on the open descriptor, so a file swapped for a FIFO between the
     check and the open cannot hang the run.
@@ -205,7 +210,7 @@ def read_text(root: Path, path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
         os.close(fd)
     if len(data) > limit:  # grew after the stat
         raise Refused("PGO-INPUT-LIMIT", f"above the {limit}-byte limit: not read")
-    return data.decode("utf-8")
+    return data
 
 
 def check_file(root: Path, path: Path, *, limit: int = MAX_FILE_BYTES) -> tuple[str, str] | None:

@@ -1,0 +1,95 @@
+"""`validate --changed [REF]`: only what the diff can affect is built, the rest is named as skipped.
+
+A hand-built repository (tests/repo_builders.py) committed on `main`, then a branch that changes one thing; the
+real kustomize builds run, and the JSON `stats.changed` says what was built and what was skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import find_tool, run_cli
+from repo_builders import edit_yaml, write_repo
+
+GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+
+
+def git(cwd: Path, *args: str) -> str:
+    proc = subprocess.run([*GIT, *args], cwd=cwd, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    find_tool("kubectl")
+    root = write_repo(tmp_path / "gitops", services=("orders", "catalog", "payments"))
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "main")
+    git(root, "checkout", "-qb", "feature")
+    return root
+
+
+def changed(root: Path, *args: str) -> dict:
+    res = run_cli("validate", str(root), "--format", "json", "--quiet", *args)
+    assert res.exit_code in (0, 1), res.stderr
+    return json.loads(res.stdout)
+
+
+def test_a_one_service_change_builds_that_service_and_the_app_graph_only(repo: Path) -> None:
+    overlay = repo / "services" / "payments" / "overlays" / "staging" / "kustomization.yaml"
+    overlay.write_text(overlay.read_text() + "commonLabels: {team: payments}\n")
+    git(repo, "commit", "-qam", "payments staging label")
+
+    data = changed(repo, "--changed")  # default: the merge base with main
+    scope = data["stats"]["changed"]
+    assert scope["changed_files"] == ["services/payments/overlays/staging/kustomization.yaml"]
+    assert scope["ref"] == "merge-base(HEAD, main)"
+    built = set(scope["built"])
+    assert "services/payments/overlays/staging" in built
+    assert "services/payments/base" not in built  # the base did not change: built inside the overlay only
+    assert {"apps", "projects"} <= built  # the app graph is always judged
+    assert not any(b.startswith(("services/orders", "services/catalog", "platform/")) for b in built)
+    skipped = set(scope["skipped"])
+    assert {"services/orders/overlays/dev", "services/payments/overlays/production", "platform/overlays/dev"} <= skipped
+    # the graph still knows every service and its deployments: unchanged ones are not reported missing
+    assert data["graph"]["services"] == ["catalog", "orders", "payments"]
+    assert not [f for f in data["findings"] if f["id"].startswith("PGO-APP-")]
+    assert data["ok"] is True
+    assert scope["not_judged"]  # cross-folder checks are said to be not judged, not passed
+
+    text = run_cli("validate", str(repo), "--changed=main", "--quiet")
+    assert text.exit_code == 0, text.stderr
+    assert "skipped (unaffected by the diff): " in text.stdout and "services/orders/overlays/dev" in text.stdout
+    assert "not judged in this run" in text.stdout and "PGO-PIPELINE-DRIFT" in text.stdout
+
+
+def test_a_changed_base_rebuilds_every_overlay_that_includes_it_and_finds_its_error(repo: Path) -> None:
+    def privileged(docs: list) -> None:
+        docs[0]["spec"]["template"]["spec"]["containers"][0]["securityContext"]["privileged"] = True
+
+    edit_yaml(repo / "services" / "orders" / "base" / "deployment.yaml", privileged)
+    data = changed(repo, "--changed=main")  # uncommitted changes count too
+    built = set(data["stats"]["changed"]["built"])
+    assert {f"services/orders/overlays/{e}" for e in ("dev", "staging", "production")} <= built
+    assert not any(b.startswith("services/catalog") for b in built)
+    assert any(f["id"] == "PGO-POD-SECURITY" and f["where"].startswith("services/orders/") for f in data["findings"])
+    assert data["ok"] is False
+
+
+def test_an_unknown_ref_is_bad_input(repo: Path) -> None:
+    res = run_cli("validate", str(repo), "--changed=no-such-branch")
+    assert res.exit_code == 2
+    assert res.stderr.strip().splitlines() == ["error: --changed: 'no-such-branch' is not a commit, branch or tag "
+                                               "of this repository"]
+    assert res.stdout == ""
+
+
+def test_without_a_git_repository_changed_is_bad_input(tmp_path: Path) -> None:
+    root = write_repo(tmp_path / "plain", services=("orders",))
+    res = run_cli("validate", str(root), "--changed")
+    assert res.exit_code == 2 and "needs a git repository" in res.stderr
