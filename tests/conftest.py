@@ -23,6 +23,10 @@ TOOLS_BIN = ROOT / ".tools" / "node_modules" / ".bin"
 CRD_SCHEMAS = SHARED / "schemas" / "crds"
 PARASOL_FIXTURES = SHARED / "fixtures" / "parasol"
 
+# The field test's sample services carry their own test suites: their generated pipelines run them, not this
+# repository's pytest. (A conftest.py of their own would shadow this module for `from conftest import …`.)
+collect_ignore_glob = ["field/services/*"]
+
 
 def find_tool(name: str) -> str:
     """Absolute path of a validator, or a test failure explaining how to install it."""
