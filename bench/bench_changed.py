@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -23,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CRDS = ROOT.parent / "shared" / "schemas" / "crds"
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import _once, answers_for, timed_many, write_yaml  # noqa: E402
+from run import _once, answers_for, machine, publish, timed_many, write_yaml  # noqa: E402
 
 PY = sys.executable
 GIT = ["git", "-c", "user.name=bench", "-c", "user.email=b@b"]
@@ -64,18 +63,15 @@ def main() -> None:
             rows.append((n, mine.seconds, whole.seconds, len(scope["built"]), len(scope["skipped"])))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    lines = [f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; median "
-             f"of {args.runs} round(s); change: one image tag in one service's production overlay.", "",
+    lines = [f"Machine: {machine()}; median of {args.runs} round(s); change: one image tag in one service's "
+             "production overlay.", "",
              "| services | `validate --changed` (s) | full `validate` (s) | ratio | target | in scope | skipped |",
              "|---:|---:|---:|---:|---|---:|---:|"]
     for n, mine_s, whole_s, built, skipped in rows:
         mark = (" ✅" if mine_s <= 3.0 else " ❌") if n >= 300 else ""
         lines.append(f"| {n} | {mine_s:.2f}{mark} | {whole_s:.2f} | {mine_s / whole_s:.2f} | ≤ 3 s at 300 | {built} "
                      f"| {skipped} |")
-    text = "\n".join(lines) + "\n"
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-    print(text)
+    publish("\n".join(lines) + "\n", args.out)
 
 
 if __name__ == "__main__":

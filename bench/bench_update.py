@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import _once, answers_for, timed_many, write_yaml  # noqa: E402
+from run import _once, answers_for, machine, publish, timed_many, write_yaml  # noqa: E402
 
 PY = sys.executable
 GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@b", "GIT_COMMITTER_NAME": "bench",
@@ -112,18 +111,15 @@ def main() -> None:
                   flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    lines = [f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; median "
-             f"of {args.runs} round(s); template change: README line + new file.", "",
+    lines = [f"Machine: {machine()}; median of {args.runs} round(s); template change: README line + new file.",
+             "",
              "| services | `parasol-gitops update` (s) | bare `copier update` (s) | ratio | target | peak MB |",
              "|---:|---:|---:|---:|---:|---:|"]
     for n, mine_s, bare_s, mem in rows:
         ratio = mine_s / bare_s
         mark = (" ✅" if ratio <= 0.5 else " ❌") if n >= 100 else ""
         lines.append(f"| {n} | {mine_s:.2f} | {bare_s:.2f} | {ratio:.2f}{mark} | ≤ 0.5 at 100 | {mem:.0f} |")
-    text = "\n".join(lines) + "\n"
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-    print(text)
+    publish("\n".join(lines) + "\n", args.out)
 
 
 if __name__ == "__main__":

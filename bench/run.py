@@ -216,10 +216,21 @@ def main() -> None:
     print(table)
 
 
+def machine() -> str:
+    """The machine a table was measured on, as every bench script's first line states it."""
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def publish(text: str, out: str | None) -> None:
+    """Print a results table and, with ``--out``, write it to that file."""
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    print(text)
+
+
 def render(rows: list[tuple[str, str, float, float, float, float | None, str]]) -> str:
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     lines = [
-        f"Machine: {machine}. Median of the runs; peak memory = maximum RSS from `/usr/bin/time -v`.",
+        f"Machine: {machine()}. Median of the runs; peak memory = maximum RSS from `/usr/bin/time -v`.",
         "",
         "| what | services | time (s) | floor (s) | ratio | target ratio | peak MB | floor measured |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
