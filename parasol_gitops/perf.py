@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,11 +39,11 @@ from .drill import parse_date
 from .errors import InputError
 from .fsutil import write_files
 from .messages import t
+from .names import is_dns1123_label
 
 RUNS_DIR = "perf/runs"
 MAX_AGE_DAYS = 30
 PROFILES = ("expected", "capacity")
-_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 
 @dataclass(frozen=True)
@@ -135,12 +134,12 @@ def record(root: Path, summary: Path, *, service: str | None = None, environment
     name = service or facts["service"]
     if not name:
         raise InputError(t("perf.no_service", path=str(summary)))
-    if not _NAME.match(name):
+    if not is_dns1123_label(name):
         raise InputError(t("perf.bad_name", option="--service", value=name))
     known = _known_services(root)
     if known is not None and name not in known:
         raise InputError(t("perf.unknown_service", service=name, services=", ".join(known)))
-    if environment is not None and not _NAME.match(environment):
+    if environment is not None and not is_dns1123_label(environment):
         raise InputError(t("perf.bad_name", option="--environment", value=environment))
     day = parse_date(date, today or dt.datetime.now(dt.UTC).date())
     data: dict[str, Any] = {"date": day.isoformat(), "service": name}

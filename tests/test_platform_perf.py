@@ -138,6 +138,8 @@ def test_perf_record_reads_both_k6_summary_shapes(repo: Path, tmp_path: Path, le
         (summary(GOOD, service=None), [], "add --service NAME"),
         (summary(GOOD), ["--service", "billing"], "unknown service 'billing'"),
         (summary(GOOD), ["--environment", "Prod!"], "is not a DNS-1123 label"),
+        # "$" alone would accept a trailing newline: the label check is the whole-string one of names.py
+        (summary(GOOD), ["--environment", "staging\n"], "is not a DNS-1123 label"),
         (summary(GOOD), ["--date", "2999-01-01"], "is in the future"),
     ],
 )
