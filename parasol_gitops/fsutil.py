@@ -111,6 +111,12 @@ def owned_prefix(label: str, kind: str) -> str:
     return f".{label}.{kind}-pgo{os.getpid()}-"
 
 
+def owned_tmp_prefix(kind: str = "") -> str:
+    """A prefix for this process's folders in the system temporary folder, ``parasol-gitops-pgo<pid>-[<kind>_]``,
+    which :func:`sweep_stale` recognises (``kind`` and the random part: letters, digits, ``_``)."""
+    return f"parasol-gitops-pgo{os.getpid()}-" + (f"{kind}_" if kind else "")
+
+
 def pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False
@@ -152,7 +158,7 @@ def owned_tempdir_for_process() -> Iterator[Path]:
     process for the duration, remove it afterwards; a kill leaves a folder that the next run's sweep removes."""
     base = Path(tempfile.gettempdir())
     sweep_stale(base)
-    mine = Path(tempfile.mkdtemp(prefix=f"parasol-gitops-pgo{os.getpid()}-", dir=base))
+    mine = Path(tempfile.mkdtemp(prefix=owned_tmp_prefix(), dir=base))
     saved_attr, saved_env = tempfile.tempdir, os.environ.get("TMPDIR")
     tempfile.tempdir = str(mine)
     os.environ["TMPDIR"] = str(mine)  # git and other children put their temporaries there too

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..fsutil import sweep_stale
+from ..fsutil import owned_tmp_prefix, sweep_stale
 
 # One YAML/JSON file validate reads or lets a child read: the largest file of a generated 300-service repository
 # is ~0.3 MB, a hand-written CRD bundle a few MB. Above this a file is refused, never parsed.
@@ -322,7 +322,7 @@ def _kill_group(pgid: int) -> None:
 def temp_dir(kind: str) -> Path:
     """A temporary folder removed when the run ends or is interrupted (and by the caller when done)."""
     # the owner's pid in the name: a validate killed with SIGKILL leaves it, and the next run's sweep removes it
-    path = tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}pgo{os.getpid()}-{kind}_")
+    path = tempfile.mkdtemp(prefix=owned_tmp_prefix(kind))
     with _lock:
         _temps.add(path)
     return Path(path)
