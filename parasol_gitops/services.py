@@ -22,8 +22,7 @@ from typing import Any
 
 from . import messages
 from .errors import InputError
-
-ANSWERS_FILE = ".copier-answers.yml"
+from .scaffold import ANSWERS_FILE
 
 
 def service_fields() -> list[str]:

@@ -27,8 +27,8 @@ from typing import Any
 
 from . import messages, resources
 from .errors import InputError
+from .scaffold import ANSWERS_FILE
 
-ANSWERS_FILE = ".copier-answers.yml"
 REPO_NAME = "template-repo"
 # Everything the commit id depends on besides the files: fixed, so the id is the same on every machine.
 _IDENTITY = {
