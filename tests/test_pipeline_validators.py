@@ -268,8 +268,12 @@ def test_byte_identical_for_equal_input() -> None:
 
 def test_gitlab_changes_glob_keeps_paths_whole() -> None:
     from parasol_gitops.pipeline.gitlab import changes_glob
+    from parasol_gitops.pipeline.spectypes import Service
 
-    svc = {"path": "svc/a,b", "context": "svc/a,b", "dockerfile": "svc/a,b/Dockerfile", "watch": ["lib/{x}"]}
+    def service(path: str, dockerfile: str, watch: tuple[str, ...]) -> Service:
+        return Service(name="a", path=path, image="ghcr.io/e/a", dockerfile=dockerfile, context=path, watch=watch,
+                       commands={}, skip={}, language="", strategy="", canary_steps=(), ci_image="")
+
+    svc = service("svc/a,b", "svc/a,b/Dockerfile", ("lib/{x}",))
     assert changes_glob(svc) == r"{lib/\{x\},lib/\{x\}/**/*,svc/a\,b,svc/a\,b/**/*}"
-    root = {"path": ".", "context": ".", "dockerfile": "Dockerfile", "watch": []}
-    assert changes_glob(root) == "**/*"
+    assert changes_glob(service(".", "Dockerfile", ())) == "**/*"

@@ -124,4 +124,153 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no pipeline spec: {path} does not exist (pass --spec FILE)",
         "ja": "パイプライン定義がありません: {path} が存在しません（--spec FILE を指定してください）",
     },
+    "pipeline.unknown_target": {
+        "en": "unknown target '{target}' (choose github or gitlab)",
+        "ja": "ターゲット '{target}' はありません（github か gitlab を選んでください）",
+    },
+    # errors of pipeline.yaml (SpecError problems) and of the pipeline package
+    "pipeline.spec.strategy_conflict": {
+        "en": "'{service}' has none and the production-tier environments use different ones ({strategies}); GitLab runs one child pipeline per service: set one",
+        "ja": "'{service}' に指定がなく、production ティアの環境が異なる戦略（{strategies}）を使っています。GitLab はサービスごとに子パイプラインを 1 つ実行するため、1 つ指定してください",
+    },
+    "pipeline.spec.is_folder": {
+        "en": 'is a folder, not a pipeline spec file',
+        "ja": 'フォルダーです。パイプライン定義ファイルではありません',
+    },
+    "pipeline.spec.empty": {
+        "en": 'empty file: a pipeline spec needs at least version and services',
+        "ja": '空のファイルです: パイプライン定義には少なくとも version と services が必要です',
+    },
+    "pipeline.spec.not_mapping": {
+        "en": 'the top level must be a mapping',
+        "ja": '最上位はマッピングでなければなりません',
+    },
+    "pipeline.spec.unknown_key": {
+        "en": "unknown key '{key}'",
+        "ja": "不明なキー '{key}' です",
+    },
+    "pipeline.spec.required": {
+        "en": '{name} is required',
+        "ja": '{name} は必須です',
+    },
+    "pipeline.spec.not_one_of": {
+        "en": '{value} is not one of: {choices}',
+        "ja": '{value} は次のいずれでもありません: {choices}',
+    },
+    "pipeline.spec.unsafe_key": {
+        "en": 'key contains {bad}, which could inject into a CI script',
+        "ja": 'キーに {bad} が含まれています。CI スクリプトへの注入になり得ます',
+    },
+    "pipeline.spec.unsafe_value": {
+        "en": 'value contains {bad}, which could inject into a CI script; remove it',
+        "ja": '値に {bad} が含まれています。CI スクリプトへの注入になり得るため削除してください',
+    },
+    "pipeline.spec.overlay_token": {
+        "en": 'the pattern must contain {token}',
+        "ja": 'パターンには {token} が必要です',
+    },
+    "pipeline.spec.not_dns_label": {
+        "en": "'{name}' is not a DNS-1123 label; try '{slug}'",
+        "ja": "'{name}' は DNS-1123 ラベルではありません。'{slug}' を試してください",
+    },
+    "pipeline.spec.duplicate_environment": {
+        "en": "duplicate environment name '{name}'",
+        "ja": "環境名 '{name}' が重複しています",
+    },
+    "pipeline.spec.canary_steps": {
+        "en": 'canary steps must increase and end at 100, got {steps}',
+        "ja": 'canary のステップは増加して 100 で終わる必要があります（指定値: {steps}）',
+    },
+    "pipeline.spec.duplicate_service": {
+        "en": "duplicate service name '{name}' (also services[{other}])",
+        "ja": "サービス名 '{name}' が重複しています（services[{other}] にもあります）",
+    },
+    "pipeline.spec.image_tag": {
+        "en": "'{image}' must be a repository without tag or digest",
+        "ja": "'{image}' はタグやダイジェストのないリポジトリでなければなりません",
+    },
+    "pipeline.spec.test_and_unit": {
+        "en": 'give test or unit, not both (they are the same)',
+        "ja": 'test か unit のどちらか一方を指定してください（同じものです）',
+    },
+    "pipeline.spec.skip_reason_alone": {
+        "en": 'there is no skip list it explains',
+        "ja": 'この理由が説明する skip リストがありません',
+    },
+    "pipeline.spec.skip_needs_reason": {
+        "en": 'a skip list needs skip_reason (or write skip as a mapping step: reason)',
+        "ja": 'skip リストには skip_reason が必要です（または skip を「ステップ: 理由」のマッピングで書いてください）',
+    },
+    "pipeline.spec.skip_mapping_reason": {
+        "en": 'skip is a mapping: the reasons are in it',
+        "ja": 'skip はマッピングです: 理由はその中に書かれています',
+    },
+    "pipeline.spec.duplicate_stage": {
+        "en": "duplicate stage name '{name}'",
+        "ja": "ステージ名 '{name}' が重複しています",
+    },
+    "pipeline.spec.stage_option": {
+        "en": 'not an option of a {kind} stage',
+        "ja": '{kind} ステージのオプションではありません',
+    },
+    "pipeline.spec.unknown_stage": {
+        "en": "unknown stage '{name}'",
+        "ja": "不明なステージ '{name}' です",
+    },
+    "pipeline.spec.stage_needs_environment": {
+        "en": 'a {kind} stage needs an environment',
+        "ja": '{kind} ステージには environment が必要です',
+    },
+    "pipeline.spec.unknown_environment": {
+        "en": "unknown environment '{name}'",
+        "ja": "不明な環境 '{name}' です",
+    },
+    "pipeline.spec.cycle": {
+        "en": 'cycle in needs: {cycle}',
+        "ja": 'needs が循環しています: {cycle}',
+    },
+    "pipeline.spec.needs_build": {
+        "en": "the {kind} stage '{name}' must need a build stage",
+        "ja": "{kind} ステージ '{name}' は build ステージを needs に持つ必要があります",
+    },
+    "pipeline.spec.tool_package.blank": {
+        "en": "'{value}' is not a pip requirement or URL (empty, or spaces around it)",
+        "ja": "'{value}' は pip の要件でも URL でもありません（空、または前後に空白があります）",
+    },
+    "pipeline.spec.tool_package.option": {
+        "en": "'{value}' is a pip option, not a requirement",
+        "ja": "'{value}' は pip のオプションで、要件ではありません",
+    },
+    "pipeline.spec.tool_package.invalid": {
+        "en": "'{value}' is not a valid pip requirement ({detail})",
+        "ja": "'{value}' は有効な pip の要件ではありません（{detail}）",
+    },
+    "pipeline.spec.tool_package.url_spaces": {
+        "en": "'{value}': a URL cannot contain spaces",
+        "ja": "'{value}': URL に空白は使えません",
+    },
+    "pipeline.spec.tool_package.no_host": {
+        "en": "'{value}': the URL has no host",
+        "ja": "'{value}': URL にホストがありません",
+    },
+    "pipeline.spec.tool_package.not_archive": {
+        "en": "'{value}': a plain URL must point at a wheel or an sdist (.whl, .tar.gz, .zip)",
+        "ja": "'{value}': 通常の URL は wheel か sdist（.whl, .tar.gz, .zip）を指す必要があります",
+    },
+    "pipeline.spec.tool_package.scheme": {
+        "en": "'{value}': pip cannot install from a '{scheme}' URL (use git+https, https or file)",
+        "ja": "'{value}': pip は '{scheme}' の URL からインストールできません（git+https、https、file を使ってください）",
+    },
+    "pipeline.spec.internal_graph": {
+        "en": 'internal: pipeline graph invalid: {problems}',
+        "ja": '内部エラー: パイプラインのグラフが不正です: {problems}',
+    },
+    "pipeline.spec.internal_cycle": {
+        "en": 'internal: cycle in stages',
+        "ja": '内部エラー: ステージが循環しています',
+    },
+    "pipeline.spec.output_one_line": {
+        "en": 'output {key} must be one line',
+        "ja": '出力 {key} は 1 行でなければなりません',
+    },
 }

@@ -12,23 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from .. import resources
 from ..errors import InputError
+from .targets import FILES, GITHUB_FILES, GITLAB_FILES, TARGETS
 
 if TYPE_CHECKING:
     from ..spec import PlatformSpec
+    from .specfile import NormalizedSpec
+    from .spectypes import PipelineSpec
 
-GITHUB_FILES: tuple[str, ...] = (
-    ".github/workflows/ci.yml",
-    ".github/workflows/deploy.yml",
-    ".github/workflows/rollback.yml",
-    ".github/workflows/repository-checks.yml",
-)
-GITLAB_FILES: tuple[str, ...] = (
-    ".gitlab-ci.yml",
-    ".gitlab/ci/service-rolling.yml",
-    ".gitlab/ci/service-canary.yml",
-    ".gitlab/ci/service-blue-green.yml",
-)
-TARGETS: tuple[str, ...] = ("github", "gitlab")
 # the checkout's pipelines/ or the installed package's bundled copy (see parasol_gitops/resources.py)
 PIPELINES_DIR = resources.pipelines_dir()
 
@@ -41,18 +31,20 @@ __all__ = [
     "load_spec",
     "spec_from_platform",
     "synthesize",
+    "typed_spec",
     "validate_spec",
 ]
 
 
-def load_spec(path: Path, *, display: str | None = None) -> dict[str, Any]:
-    """Parse + jsonschema-validate + semantic checks; raises SpecError naming the file and path."""
+def load_spec(path: Path, *, display: str | None = None) -> NormalizedSpec:
+    """Parse + jsonschema-validate + semantic checks; raises SpecError naming the file and path.
+    The result is the normalized mapping; its ``typed`` attribute is the :class:`~.spectypes.PipelineSpec`."""
     from .specfile import load_spec as _load
 
     return _load(path, display=display)
 
 
-def validate_spec(data: Mapping[str, Any], *, source: str) -> dict[str, Any]:
+def validate_spec(data: Mapping[str, Any], *, source: str) -> NormalizedSpec:
     """The checks of :func:`load_spec` on parsed data; returns the normalized spec."""
     from .specfile import validate_spec as _validate
 
@@ -60,20 +52,34 @@ def validate_spec(data: Mapping[str, Any], *, source: str) -> dict[str, Any]:
 
 
 def files_for_target(target: str) -> tuple[str, ...]:
-    if target == "github":
-        return GITHUB_FILES
-    if target == "gitlab":
-        return GITLAB_FILES
-    raise InputError(f"unknown target '{target}' (choose github or gitlab)")
+    if target in FILES:
+        return FILES[target]
+    from ..messages import t
+
+    raise InputError(t("pipeline.unknown_target", target=target))
 
 
-def synthesize(spec: Mapping[str, Any], target: str, *, source: str = "pipeline.yaml") -> dict[str, str]:
-    """Relative path → file text for ``target``. Pure and deterministic. ``spec`` may be raw or normalized."""
+def typed_spec(spec: Mapping[str, Any] | PipelineSpec, source: str) -> PipelineSpec:
+    """The typed spec of ``spec``: as is, the one :func:`load_spec` built, or validated now (a raw mapping)."""
+    from .specfile import NormalizedSpec
+    from .specfile import validate_spec as _validate
+    from .spectypes import PipelineSpec
+
+    if isinstance(spec, PipelineSpec):
+        return spec
+    if isinstance(spec, NormalizedSpec):
+        return spec.typed
+    return _validate(spec, source=source).typed
+
+
+def synthesize(spec: Mapping[str, Any] | PipelineSpec, target: str, *,
+               source: str = "pipeline.yaml") -> dict[str, str]:
+    """Relative path → file text for ``target``. Pure and deterministic. ``spec`` may be raw, the result of
+    :func:`load_spec` or a :class:`~.spectypes.PipelineSpec`."""
     files_for_target(target)
     from .model import build_model
 
-    normalized = _normalized(spec, source)
-    model = build_model(normalized)
+    model = build_model(typed_spec(spec, source))
     if target == "github":
         from .github import emit
 
@@ -85,15 +91,6 @@ def synthesize(spec: Mapping[str, Any], target: str, *, source: str = "pipeline.
         return emit(model)
     except StrategyConflict as exc:
         raise SpecError(source, exc.path, exc.problem) from None
-
-
-def _normalized(spec: Mapping[str, Any], source: str) -> dict[str, Any]:
-    from .specfile import validate_spec as _validate
-
-    if spec.get("_normalized"):
-        return dict(spec)
-    out = _validate(spec, source=source)
-    return out
 
 
 def spec_from_platform(platform: PlatformSpec) -> dict[str, Any]:

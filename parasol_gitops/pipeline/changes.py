@@ -7,11 +7,12 @@ lives in ``pipeline.yaml`` only and ``ci.yml`` does not grow with the number of 
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import strategy_for, watch_paths
+from .spectypes import PipelineSpec, Service
 
 EVERYTHING_EVENTS = ("workflow_dispatch", "schedule")
 
@@ -23,20 +24,19 @@ class Selection:
     reason: str = ""  # why every service runs, empty when the diff decided
 
 
-def matrix_entry(spec: dict[str, Any], svc: dict[str, Any]) -> dict[str, Any]:
+def matrix_entry(spec: PipelineSpec, svc: Service) -> dict[str, Any]:
     """What a GitHub matrix job reads of a service; everything else it reads from the spec through the tool."""
     entry: dict[str, Any] = {
-        "name": svc["name"], "path": svc["path"], "image": svc["image"],
-        "dockerfile": svc["dockerfile"], "context": svc["context"],
+        "name": svc.name, "path": svc.path, "image": svc.image, "dockerfile": svc.dockerfile, "context": svc.context,
     }
-    for env in spec["environments"]:
-        strategy, steps = strategy_for(spec, svc, env)
-        entry[f"strategy_{env['name']}"] = strategy
-        entry[f"steps_{env['name']}"] = " ".join(str(s) for s in steps)
+    for env in spec.environments:
+        strategy, steps = spec.strategy_for(svc, env)
+        entry[f"strategy_{env.name}"] = strategy
+        entry[f"steps_{env.name}"] = " ".join(str(s) for s in steps)
     return entry
 
 
-def _touched(changed: list[str], paths: list[str]) -> bool:
+def _touched(changed: list[str], paths: Sequence[str]) -> bool:
     return any(p == "." or f == p or f.startswith(p + "/") for f in changed for p in paths)
 
 
@@ -52,7 +52,7 @@ def changed_files(repo: Path, base: str, head: str) -> list[str] | None:
     return [line for line in diff.stdout.splitlines() if line]
 
 
-def select(spec: dict[str, Any], *, base: str, head: str, event: str = "", ref_type: str = "",
+def select(spec: Mapping[str, Any] | PipelineSpec, *, base: str, head: str, event: str = "", ref_type: str = "",
            repo: Path | None = None) -> Selection:
     """The services to run for the change ``base..head``.
 
@@ -60,7 +60,10 @@ def select(spec: dict[str, Any], *, base: str, head: str, event: str = "", ref_t
     an all-zero ``before``), and when the base is not in the clone (a force push): building too much is
     safe, skipping a changed service is not.
     """
-    services = spec["services"]
+    from . import typed_spec
+
+    typed = typed_spec(spec, "pipeline.yaml")
+    services = typed.services
     reason = ""
     changed: list[str] = []
     if event in EVERYTHING_EVENTS:
@@ -75,7 +78,7 @@ def select(spec: dict[str, Any], *, base: str, head: str, event: str = "", ref_t
             reason = f"base {base} is not in this clone"
         else:
             changed = found
-            if _touched(changed, spec["shared_paths"]):
+            if _touched(changed, typed.shared_paths):
                 reason = "a shared path changed"
-    chosen = services if reason else [s for s in services if _touched(changed, watch_paths(s))]
-    return Selection([matrix_entry(spec, s) for s in chosen], changed, reason)
+    chosen = services if reason else tuple(s for s in services if _touched(changed, s.watch_paths()))
+    return Selection([matrix_entry(typed, s) for s in chosen], changed, reason)

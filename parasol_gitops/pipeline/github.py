@@ -13,101 +13,33 @@ from __future__ import annotations
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.scalarstring import LiteralScalarString
 
 from . import scripts
-from .actions import uses
-from .model import Job, Pipeline
+from .github_steps import RUNNER, SVC, action, checkout, contents_permission, job_builders, run, tool
+from .github_steps import expr as _expr
+from .model import DEPLOY_SIDE, Job, JobBuilders, JobKind, Pipeline, dispatch
 from .nodes import cmap as _map
 from .nodes import cseq as _seq
+from .spectypes import PipelineSpec
+from .targets import GITHUB_CHECKS_FILE as CHECKS_FILE
+from .targets import GITHUB_CI_FILE as CI_FILE
+from .targets import GITHUB_DEPLOY_FILE as DEPLOY_FILE
+from .targets import GITHUB_ROLLBACK_FILE as ROLLBACK_FILE
 
-CI_FILE = ".github/workflows/ci.yml"
-DEPLOY_FILE = ".github/workflows/deploy.yml"
-ROLLBACK_FILE = ".github/workflows/rollback.yml"
-CHECKS_FILE = ".github/workflows/repository-checks.yml"
-GITHUB_FILES: tuple[str, ...] = (CI_FILE, DEPLOY_FILE, ROLLBACK_FILE, CHECKS_FILE)
-
-RUNNER = "ubuntu-24.04"
 MATRIX = "${{ fromJSON(needs.changes.outputs.services) }}"
 ANY_CHANGED = "needs.changes.outputs.any == 'true'"
 IS_DEPLOY_EVENT = "github.event_name == 'push' || github.event_name == 'workflow_dispatch'"
-SVC = "matrix.service"
-
-
-def _expr(text: str) -> str:
-    return "${{ " + text + " }}"
-
-
-def _script(text: str) -> LiteralScalarString:
-    return LiteralScalarString(text if text.endswith("\n") else text + "\n")
-
-
-def _step(name: str, step_id: str, cond: str) -> CommentedMap:
-    """The keys every step starts with, in the order GitHub's docs show them."""
-    step = CommentedMap()
-    step["name"] = name
-    if step_id:
-        step["id"] = step_id
-    if cond:
-        step["if"] = cond
-    return step
-
-
-def _action(key: str, name: str, with_: dict[str, Any] | None = None, *, step_id: str = "",
-            cond: str = "", env: dict[str, str] | None = None) -> CommentedMap:
-    ref, version = uses(key)
-    step = _step(name, step_id, cond)
-    step["uses"] = ref
-    step.yaml_add_eol_comment(version, "uses")
-    if with_:
-        step["with"] = _map(*with_.items())
-    if env:
-        step["env"] = _map(*env.items())
-    return step
-
-
-def _run(name: str, script: str, env: dict[str, Any] | None = None, *, step_id: str = "", cond: str = "",
-         workdir: str = "") -> CommentedMap:
-    step = _step(name, step_id, cond)
-    if workdir:
-        step["working-directory"] = workdir
-    if env:
-        step["env"] = _map(*env.items())
-    step["run"] = _script(script)
-    return step
-
-
-def _checkout(**extra: Any) -> CommentedMap:
-    return _action("checkout", "Check out", {"persist-credentials": False, **extra})
-
-
-def _tool(model: Pipeline, workflow: str = "") -> list[CommentedMap]:
-    """Python plus the tool, once per job. With ``workflow`` setup-python caches pip's downloads under a key
-    that hashes that workflow file (which pins the requirement: a new tool version is a new cache).
-
-    Only repository-checks caches: ci.yml builds and pushes images, deploy.yml and rollback.yml hold the
-    GitOps token, and a cache written by a job that ran the services' own code could hand them a
-    poisoned wheel (zizmor's cache-poisoning audit). There every job downloads the tool afresh.
-    """
-    settings = model.spec["settings"]
-    with_: dict[str, Any] = {"python-version": settings["python_version"]}
-    if workflow:
-        with_ |= {"cache": "pip", "cache-dependency-path": workflow}
-    return [
-        _action("setup-python", "Set up Python", with_),
-        _run("Install parasol-gitops", scripts.INSTALL_TOOL, {"TOOL_PACKAGE": settings["tool_package"]}),
-    ]
 
 
 def emit(model: Pipeline) -> dict[str, str]:
     from ..yamlio import dump
 
     header = _header(model)
-    files = {CI_FILE: dump(_ci(model), header=header), ROLLBACK_FILE: dump(_rollback(model), header=header)}
-    if any(j.kind == "deploy" for j in model.jobs):
-        files[DEPLOY_FILE] = dump(_deploy_workflow(model), header=header)
-    if model.spec["repository_checks"]:
-        files[CHECKS_FILE] = dump(_checks(model), header=header)
+    files = {CI_FILE: dump(_ci(model), header=header), ROLLBACK_FILE: dump(_rollback(model.spec), header=header)}
+    if model.has(JobKind.DEPLOY):
+        files[DEPLOY_FILE] = dump(_deploy_workflow(model.spec), header=header)
+    if model.spec.repository_checks:
+        files[CHECKS_FILE] = dump(_checks(model.spec), header=header)
     return files
 
 
@@ -120,8 +52,7 @@ def _header(model: Pipeline) -> str:
 
 
 def _ci(model: Pipeline) -> CommentedMap:
-    spec = model.spec
-    branch = spec["settings"]["default_branch"]
+    branch = model.spec.settings.default_branch
     wf = CommentedMap()
     wf["name"] = "ci"
     wf["on"] = _map(
@@ -139,13 +70,14 @@ def _ci(model: Pipeline) -> CommentedMap:
     )
     wf["defaults"] = _map(("run", _map(("shell", "bash"))))
     jobs = CommentedMap()
-    jobs["changes"] = _changes_job(model)
+    jobs["changes"] = _changes_job(model.spec)
     ci_jobs = ["changes"]
+    builders = job_builders(model.spec)
     for job in model.jobs:
-        if job.kind == "checks":
+        if job.kind == JobKind.CHECKS:
             continue
-        jobs[job.id] = _job(model, job)
-        if job.kind != "deploy" and job.environment == "":
+        jobs[job.id] = _job(builders, job)
+        if job.kind != JobKind.DEPLOY and job.environment == "":
             ci_jobs.append(job.id)
     jobs["ci-passed"] = _map(
         ("name", "ci-passed"),
@@ -153,7 +85,7 @@ def _ci(model: Pipeline) -> CommentedMap:
         ("needs", _seq(ci_jobs)),
         ("runs-on", RUNNER),
         ("permissions", CommentedMap()),
-        ("steps", _seq([_run(
+        ("steps", _seq([run(
             "Fail when a required job failed or was cancelled",
             'if [[ "$RESULTS" == *failure* || "$RESULTS" == *cancelled* ]]; then\n'
             '  echo "a required job failed: $RESULTS"\n  exit 1\nfi\necho "all required jobs passed or were skipped"\n',
@@ -164,7 +96,7 @@ def _ci(model: Pipeline) -> CommentedMap:
     return wf
 
 
-def _changes_job(model: Pipeline) -> CommentedMap:
+def _changes_job(spec: PipelineSpec) -> CommentedMap:
     return _map(
         ("name", "changes"),
         ("runs-on", RUNNER),
@@ -172,9 +104,9 @@ def _changes_job(model: Pipeline) -> CommentedMap:
         ("outputs", _map(("services", _expr("steps.detect.outputs.services")),
                          ("any", _expr("steps.detect.outputs.any")))),
         ("steps", _seq([
-            _checkout(**{"fetch-depth": 0}),
-            *_tool(model),
-            _run("Detect changed services (parasol-gitops changes)", scripts.CHANGES, {
+            checkout(**{"fetch-depth": 0}),
+            *tool(spec),
+            run("Detect changed services (parasol-gitops changes)", scripts.CHANGES, {
                 "EVENT_NAME": _expr("github.event_name"),
                 "REF_TYPE": _expr("github.ref_type"),
                 "BASE_SHA": _expr("github.event.pull_request.base.sha || github.event.before"),
@@ -184,129 +116,32 @@ def _changes_job(model: Pipeline) -> CommentedMap:
     )
 
 
-def _job(model: Pipeline, job: Job) -> CommentedMap:
+def _job(builders: JobBuilders[CommentedMap], job: Job) -> CommentedMap:
     out = CommentedMap()
     out["name"] = f"{job.id} (" + _expr(f"{SVC}.name") + ")"
     out["needs"] = _seq(["changes", *job.needs])
-    cond = ANY_CHANGED
-    if job.kind in ("deploy", "e2e", "performance", "dast"):
-        cond = f"{ANY_CHANGED} && ({IS_DEPLOY_EVENT})"
-    out["if"] = cond
-    if job.kind != "deploy":  # a job calling a reusable workflow has no runner of its own
+    out["if"] = f"{ANY_CHANGED} && ({IS_DEPLOY_EVENT})" if job.kind in DEPLOY_SIDE else ANY_CHANGED
+    if job.kind != JobKind.DEPLOY:  # a job calling a reusable workflow has no runner of its own
         out["runs-on"] = RUNNER
     out["strategy"] = _map(("fail-fast", False), ("matrix", _map(("service", MATRIX))))
-    builder = {
-        "lint_and_test": _lint_and_test, "build": _build, "image_scan": _image_scan,
-        "dependency_scan": _dependency_scan, "sast": _sast, "deploy": _deploy,
-        "e2e": _e2e, "performance": _performance, "dast": _dast,
-    }[job.kind]
-    builder(model, job, out)
+    body = dispatch(builders, job)
+    out.update(body)
+    out.ca.items.update(body.ca.items)  # the end-of-line comments (zizmor's on a deploy's `uses`)
     return out
 
 
-def _lint_and_test(model: Pipeline, job: Job, out: CommentedMap) -> None:
-    out["permissions"] = _map(("contents", "read"))
-    out["steps"] = _seq([_checkout(), *_tool(model), _run(
-        "Lint, tests, coverage gate (parasol-gitops test)", scripts.TEST,
-        {"SERVICE": _expr(f"{SVC}.name"), "COVERAGE_THRESHOLD": str(job.params["coverage_threshold"])},
-    )])
-
-
-def _build(model: Pipeline, job: Job, out: CommentedMap) -> None:
-    provenance = job.params["provenance"]
-    perms = [("contents", "read"), ("packages", "write")]
-    if provenance:
-        perms += [("id-token", "write"), ("attestations", "write")]
-    out["permissions"] = _map(*perms)
-    pushing = "github.event_name != 'pull_request'"
-    steps = [
-        _checkout(),
-        _run("Check the Dockerfile", scripts.DOCKERFILE_CHECK,
-             {"SERVICE": _expr(f"{SVC}.name"), "DOCKERFILE": _expr(f"{SVC}.dockerfile")}),
-        _action("setup-buildx", "Set up Buildx"),
-        _run("Image tags", (
-            'tags="$IMAGE:$GITHUB_SHA"\n'
-            'if [ "$GITHUB_REF_TYPE" = tag ]; then tags="$tags,$IMAGE:${GITHUB_REF_NAME#v}"; fi\n'
-            'echo "tags=$tags" >> "$GITHUB_OUTPUT"\n'
-            'echo "registry=${IMAGE%%/*}" >> "$GITHUB_OUTPUT"\n'
-        ), {"IMAGE": _expr(f"{SVC}.image")}, step_id="meta"),
-        _action("login", "Log in to the registry", {
-            "registry": _expr("steps.meta.outputs.registry"),
-            "username": _expr("vars.REGISTRY_USERNAME || github.actor"),
-            "password": _expr("secrets.REGISTRY_PASSWORD || secrets.GITHUB_TOKEN"),
-        }, cond=pushing),
-        _action("build-push", "Build and push (multi-stage; cache scoped to the service)", {
-            "context": _expr(f"{SVC}.context"),
-            "file": _expr(f"{SVC}.dockerfile"),
-            "push": _expr(pushing),
-            "tags": _expr("steps.meta.outputs.tags"),
-            "cache-from": "type=gha,scope=" + _expr(f"{SVC}.name"),
-            "cache-to": "type=gha,mode=max,scope=" + _expr(f"{SVC}.name"),
-            "sbom": job.params["sbom"],
-            "provenance": "mode=max" if provenance else False,
-        }, step_id="build"),
-    ]
-    if provenance:
-        steps.append(_action("attest", "Attest build provenance", {
-            "subject-name": _expr(f"{SVC}.image"),
-            "subject-digest": _expr("steps.build.outputs.digest"),
-            "push-to-registry": True,
-        }, cond=pushing))
-    steps.append(_run("Record the digest", 'mkdir -p digests\nprintf \'%s\\n\' "$DIGEST" > "digests/$SERVICE"\n',
-                      {"DIGEST": _expr("steps.build.outputs.digest"), "SERVICE": _expr(f"{SVC}.name")},
-                      cond=pushing))
-    steps.append(_action("upload-artifact", "Upload the digest", {
-        "name": "digest-" + _expr(f"{SVC}.name"), "path": "digests/", "retention-days": 7,
-    }, cond=pushing))
-    out["steps"] = _seq(steps)
-
-
-def _trivy(name: str, with_: dict[str, Any], cond: str = "") -> CommentedMap:
-    return _action("trivy", name, {**with_, "exit-code": "1", "ignore-unfixed": True}, cond=cond)
-
-
-def _image_scan(model: Pipeline, job: Job, out: CommentedMap) -> None:
-    out["permissions"] = _map(("contents", "read"), ("packages", "read"))
-    out["steps"] = _seq([_action("trivy", "Scan the image (Trivy)", {
-        "image-ref": _expr(f"{SVC}.image") + ":" + _expr("github.sha"),
-        "severity": job.params["severity"], "exit-code": "1", "ignore-unfixed": True,
-    }, cond="github.event_name != 'pull_request'", env={
-        "TRIVY_USERNAME": _expr("vars.REGISTRY_USERNAME || github.actor"),
-        "TRIVY_PASSWORD": _expr("secrets.REGISTRY_PASSWORD || secrets.GITHUB_TOKEN"),
-    })])
-
-
-def _dependency_scan(model: Pipeline, job: Job, out: CommentedMap) -> None:
-    out["permissions"] = _map(("contents", "read"))
-    out["steps"] = _seq([_checkout(), _trivy("Dependency vulnerabilities (Trivy fs)", {
-        "scan-type": "fs", "scan-ref": _expr(f"{SVC}.path"), "scanners": "vuln",
-        "severity": job.params["severity"],
-    })])
-
-
-def _sast(model: Pipeline, job: Job, out: CommentedMap) -> None:
-    out["permissions"] = _map(("contents", "read"))
-    severity = "ERROR" if job.params["severity"].startswith(("HIGH", "CRITICAL")) else "WARNING"
-    out["steps"] = _seq([_checkout(), _run(
-        "SAST (Semgrep)",
-        'python3 -m pip install --quiet --user semgrep\n'
-        'semgrep scan --config p/default --error --metrics off --severity "$SEVERITY" "$SERVICE_PATH"\n',
-        {"SEVERITY": severity, "SERVICE_PATH": _expr(f"{SVC}.path")},
-    )])
-
-
-def _gitops_checkout(model: Pipeline) -> tuple[CommentedMap, dict[str, str]]:
-    gitops = model.spec["gitops"]
-    with_: dict[str, Any] = {"path": "gitops", "ref": gitops["branch"]}
-    if gitops["repository"] == "self":
+def _gitops_checkout(spec: PipelineSpec) -> tuple[CommentedMap, dict[str, str]]:
+    gitops = spec.gitops
+    with_: dict[str, Any] = {"path": "gitops", "ref": gitops.branch}
+    if gitops.is_self:
         token_env = {"GIT_TOKEN": _expr("github.token")}
     else:
-        with_["repository"] = _github_repo(gitops["repository"])
+        with_["repository"] = _github_repo(gitops.repository)
         with_["token"] = _expr("secrets.GITOPS_TOKEN")
         token_env = {"GIT_TOKEN": _expr("secrets.GITOPS_TOKEN")}
-    checkout = _checkout(**with_)
-    checkout["name"] = "Check out the GitOps repository"
-    return checkout, {**token_env, "GIT_TOKEN_USER": "x-access-token"}
+    step = checkout(**with_)
+    step["name"] = "Check out the GitOps repository"
+    return step, {**token_env, "GIT_TOKEN_USER": "x-access-token"}
 
 
 def _github_repo(url: str) -> str:
@@ -318,67 +153,43 @@ def _github_repo(url: str) -> str:
     return text
 
 
-def _deploy(model: Pipeline, job: Job, out: CommentedMap) -> None:
-    """One call of the reusable deploy workflow per environment: the steps exist once, in deploy.yml."""
-    spec = model.spec
-    env = model.environment(job.environment)
-    name = env["name"]
-    out["permissions"] = _map(("contents", "write" if spec["gitops"]["repository"] == "self" else "read"))
-    out["uses"] = "./" + DEPLOY_FILE
-    # `./` is the form GitHub documents for a workflow of the same repository, and the one actionlint
-    # follows to check this call's inputs against deploy.yml; zizmor's help-level `$/` suggestion is not.
-    out.yaml_add_eol_comment("zizmor: ignore[self-repository]", "uses")
-    out["with"] = _map(
-        ("service", _expr(f"{SVC}.name")),
-        ("image", _expr(f"{SVC}.image")),
-        ("environment", name),
-        ("url", env["url"].replace("{service}", _expr(f"{SVC}.name"))),
-        ("strategy", _expr(f"{SVC}.strategy_{name}")),
-        ("steps", _expr(f"{SVC}.steps_{name}")),
-    )
-    if spec["gitops"]["repository"] != "self":
-        out["secrets"] = _map(("GITOPS_TOKEN", _expr("secrets.GITOPS_TOKEN")))
-
-
-def _deploy_workflow(model: Pipeline) -> CommentedMap:
+def _deploy_workflow(spec: PipelineSpec) -> CommentedMap:
     """deploy.yml: deploy one service to one environment (called by ci.yml once per environment).
     Bound to the GitHub environment (production's required reviewers are the approval), one deploy per
     environment and service at a time, never cancelled."""
-    spec = model.spec
-    self_repo = spec["gitops"]["repository"] == "self"
     text = {"type": "string", "required": True}
     inputs = _map(*((key, _map(*text.items())) for key in ("service", "image", "environment", "strategy")),
                   ("url", _map(("type", "string"), ("default", ""))),
                   ("steps", _map(("type", "string"), ("default", "100"))))
     call = _map(("inputs", inputs))
-    if not self_repo:
+    if not spec.gitops.is_self:
         call["secrets"] = _map(("GITOPS_TOKEN", _map(("required", True))))
     wf = CommentedMap()
     wf["name"] = "deploy"
     wf["on"] = _map(("workflow_call", call))
     wf["permissions"] = CommentedMap()
-    checkout, token_env = _gitops_checkout(model)
+    gitops_checkout, token_env = _gitops_checkout(spec)
     service = {"SERVICE": _expr("inputs.service"), "ENVIRONMENT": _expr("inputs.environment")}
     steps = [
-        _checkout(),
-        _action("download-artifact", "Download the digest", {"name": "digest-" + _expr("inputs.service"),
+        checkout(),
+        action("download-artifact", "Download the digest", {"name": "digest-" + _expr("inputs.service"),
                                                              "path": "digests"}),
-        checkout,
-        *_tool(model),
-        _run("Deploy (bump, commit, push), smoke test, verify", scripts.GITHUB_DEPLOY, {
+        gitops_checkout,
+        *tool(spec),
+        run("Deploy (bump, commit, push), smoke test, verify", scripts.GITHUB_DEPLOY, {
             **service, "IMAGE": _expr("inputs.image"), "IMAGE_TAG": _expr("github.sha"),
             "STRATEGY": _expr("inputs.strategy"), "STEPS": _expr("inputs.steps"),
             "PROMETHEUS_URL": _expr("vars.PROMETHEUS_URL"), **token_env,
         }, step_id="deploy"),
-        _run("Automatic rollback (revert the deploy commit)", scripts.GITHUB_ROLLBACK, {
-            **service, "GITOPS_BRANCH": spec["gitops"]["branch"],
+        run("Automatic rollback (revert the deploy commit)", scripts.GITHUB_ROLLBACK, {
+            **service, "GITOPS_BRANCH": spec.gitops.branch,
             "DEPLOYED_COMMIT": _expr("steps.deploy.outputs.DEPLOYED_COMMIT"), **token_env,
         }, cond="failure() && steps.deploy.outputs.DEPLOYED_COMMIT != ''"),
     ]
     wf["jobs"] = _map(("deploy", _map(
         ("name", "deploy " + _expr("inputs.service") + " to " + _expr("inputs.environment")),
         ("runs-on", RUNNER),
-        ("permissions", _map(("contents", "write" if self_repo else "read"))),
+        ("permissions", _map(("contents", contents_permission(spec)))),
         ("environment", _map(("name", _expr("inputs.environment")), ("url", _expr("inputs.url")))),
         ("concurrency", _map(("group", "deploy-" + _expr("inputs.environment") + "-" + _expr("inputs.service")),
                              ("cancel-in-progress", False))),
@@ -387,38 +198,10 @@ def _deploy_workflow(model: Pipeline) -> CommentedMap:
     return wf
 
 
-def _integration(model: Pipeline, job: Job, out: CommentedMap, title: str, script: str,
-                 extra_env: dict[str, str]) -> None:
-    env = model.environment(job.environment)
-    out["permissions"] = _map(("contents", "read"))
-    out["steps"] = _seq([_checkout(), _run(title, script, {
-        "BASE_URL": env["url"].replace("{service}", _expr(f"{SVC}.name")), **extra_env,
-    })])
-
-
-def _e2e(model: Pipeline, job: Job, out: CommentedMap) -> None:
-    _integration(model, job, out, "End-to-end tests (Playwright)", (
-        scripts.E2E_CHECK + 'cd "$E2E_PATH"\nnpm ci\nnpx playwright install --with-deps chromium\nnpx playwright test\n'
-    ), {"E2E_PATH": model.spec["settings"]["e2e_path"]})
-
-
-def _performance(model: Pipeline, job: Job, out: CommentedMap) -> None:
-    _integration(model, job, out, "Performance test (k6)", (
-        scripts.K6_CHECK + 'docker run --rm -i -e BASE_URL grafana/k6:0.54.0 run - < "$K6_SCRIPT"\n'
-    ), {"K6_SCRIPT": model.spec["settings"]["k6_script"]})
-
-
-def _dast(model: Pipeline, job: Job, out: CommentedMap) -> None:
-    _integration(model, job, out, "DAST (OWASP ZAP baseline)", (
-        scripts.DAST_CHECK + 'docker run --rm ghcr.io/zaproxy/zaproxy:2.15.0 zap-baseline.py -t "$BASE_URL" -I\n'
-    ), {})
-
-
-def _rollback(model: Pipeline) -> CommentedMap:
-    spec = model.spec
-    names = [s["name"] for s in spec["services"]]
-    envs = [e["name"] for e in spec["environments"]]
-    checkout, token_env = _gitops_checkout(model)
+def _rollback(spec: PipelineSpec) -> CommentedMap:
+    names = [s.name for s in spec.services]
+    envs = [e.name for e in spec.environments]
+    gitops_checkout, token_env = _gitops_checkout(spec)
     wf = CommentedMap()
     wf["name"] = "rollback"
     wf["on"] = _map(("workflow_dispatch", _map(("inputs", _map(
@@ -431,17 +214,17 @@ def _rollback(model: Pipeline) -> CommentedMap:
     wf["jobs"] = _map(("rollback", _map(
         ("name", "rollback " + _expr("inputs.service") + " in " + _expr("inputs.environment")),
         ("runs-on", RUNNER),
-        ("permissions", _map(("contents", "write" if spec["gitops"]["repository"] == "self" else "read"))),
+        ("permissions", _map(("contents", contents_permission(spec)))),
         ("environment", _expr("inputs.environment")),
         ("concurrency", _map(("group", "deploy-" + _expr("inputs.environment") + "-" + _expr("inputs.service")),
                              ("cancel-in-progress", False))),
         ("steps", _seq([
-            _checkout(),
-            _with_depth(checkout),
-            *_tool(model),
-            _run("Revert the last deploy commit", scripts.GITHUB_ROLLBACK, {
+            checkout(),
+            _with_depth(gitops_checkout),
+            *tool(spec),
+            run("Revert the last deploy commit", scripts.GITHUB_ROLLBACK, {
                 "SERVICE": _expr("inputs.service"), "ENVIRONMENT": _expr("inputs.environment"),
-                "GITOPS_BRANCH": spec["gitops"]["branch"], **token_env,
+                "GITOPS_BRANCH": spec.gitops.branch, **token_env,
             }),
         ])),
     )))
@@ -453,8 +236,7 @@ def _with_depth(checkout: CommentedMap) -> CommentedMap:
     return checkout
 
 
-def _checks(model: Pipeline) -> CommentedMap:
-    spec = model.spec
+def _checks(spec: PipelineSpec) -> CommentedMap:
     wf = CommentedMap()
     wf["name"] = "repository-checks"
     wf["on"] = _map(("push", CommentedMap()), ("pull_request", CommentedMap()), ("workflow_dispatch", CommentedMap()))
@@ -466,11 +248,11 @@ def _checks(model: Pipeline) -> CommentedMap:
         ("runs-on", RUNNER),
         ("permissions", _map(("contents", "read"))),
         ("steps", _seq([
-            _checkout(**{"fetch-depth": 0}),  # validate --changed diffs against the pull request's base
-            *_tool(model, CHECKS_FILE),
-            _run("Validate, VMS5 status, pipeline drift, alert tests",
+            checkout(**{"fetch-depth": 0}),  # validate --changed diffs against the pull request's base
+            *tool(spec, CHECKS_FILE),
+            run("Validate, VMS5 status, pipeline drift, alert tests",
                  scripts.INSTALL_CHECK_TOOLS + scripts.REPOSITORY_CHECKS, {
-                     "SCHEMA_LOCATION": spec["settings"]["schema_location"], "PIPELINE_TARGET": "github",
+                     "SCHEMA_LOCATION": spec.settings.schema_location, "PIPELINE_TARGET": "github",
                      # empty on pushes: the full run
                      "CHANGED_BASE": _expr("github.event.pull_request.base.sha"),
                  }),

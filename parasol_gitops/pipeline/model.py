@@ -8,29 +8,52 @@ Per-service jobs become a matrix on GitHub and, on GitLab, one child pipeline pe
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Generic, TypeVar, assert_never
 
 from ..errors import ParasolGitopsError
+from ..messages import t
+from .spectypes import Environment, PipelineSpec, Stage
 
 
-@dataclass
+class JobKind(StrEnum):
+    LINT_AND_TEST = "lint_and_test"
+    BUILD = "build"
+    IMAGE_SCAN = "image_scan"
+    DEPENDENCY_SCAN = "dependency_scan"
+    SAST = "sast"
+    DEPLOY = "deploy"
+    E2E = "e2e"
+    PERFORMANCE = "performance"
+    DAST = "dast"
+    CHECKS = "checks"  # repository-checks: once per pipeline, not per service
+
+
+# Jobs that run against a deployed environment: only on the refs that deploy.
+DEPLOY_SIDE = frozenset({JobKind.DEPLOY, JobKind.E2E, JobKind.PERFORMANCE, JobKind.DAST})
+
+
+@dataclass(frozen=True)
 class Job:
     id: str
     stage: str
-    # lint_and_test | build | image_scan | dependency_scan | sast | deploy | e2e | performance | dast | checks
-    kind: str
+    kind: JobKind
     per_service: bool = True
-    needs: list[str] = field(default_factory=list)
-    environment: str = ""
-    params: dict[str, Any] = field(default_factory=dict)
+    needs: tuple[str, ...] = ()
+    environment: str = ""  # deploy and integration-test jobs
+    coverage_threshold: float = 0  # lint_and_test
+    sbom: bool = False  # build
+    provenance: bool = False
+    severity: str = ""  # scans: the severities that fail the job, lowest first (LOW,MEDIUM,...)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Pipeline:
-    spec: dict[str, Any]
-    stages: list[str]  # topological order of the spec's stages
-    jobs: list[Job]
+    spec: PipelineSpec
+    stages: tuple[str, ...]  # topological order of the spec's stages
+    jobs: tuple[Job, ...]
 
     def job(self, job_id: str) -> Job:
         for job in self.jobs:
@@ -38,90 +61,97 @@ class Pipeline:
                 return job
         raise KeyError(job_id)
 
-    def environment(self, name: str) -> dict[str, Any]:
-        for env in self.spec["environments"]:
-            if env["name"] == name:
-                return env
-        raise KeyError(name)
+    def environment(self, name: str) -> Environment:
+        return self.spec.environment(name)
+
+    def has(self, kind: JobKind) -> bool:
+        return any(j.kind == kind for j in self.jobs)
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class JobBuilders(Generic[T]):
+    """What an emitter makes of each per-service job kind (one field per :class:`JobKind` but CHECKS, named
+    like its value); :func:`dispatch` picks one. A new kind is a missing argument in each emitter until
+    it is handled."""
+
+    lint_and_test: Callable[[Job], T]
+    build: Callable[[Job], T]
+    image_scan: Callable[[Job], T]
+    dependency_scan: Callable[[Job], T]
+    sast: Callable[[Job], T]
+    deploy: Callable[[Job], T]
+    e2e: Callable[[Job], T]
+    performance: Callable[[Job], T]
+    dast: Callable[[Job], T]
+
+
+def dispatch(builders: JobBuilders[T], job: Job) -> T:
+    """The one job-kind dispatch of the GitHub and GitLab emitters: the builder named like the kind."""
+    if job.kind == JobKind.CHECKS:  # emitted once per pipeline by each emitter, never per service
+        raise ValueError(job.kind)
+    builder: Callable[[Job], T] = getattr(builders, job.kind.value)
+    return builder(job)
 
 
 REPOSITORY_CHECKS_STAGE = "repository_checks"
 
 
-def strategy_for(spec: dict[str, Any], service: dict[str, Any], env: dict[str, Any]) -> tuple[str, list[int]]:
-    """The rollout strategy and canary steps of ``service`` in ``env``: a service's own strategy
-    applies to production-tier environments, every other environment uses its own."""
-    if env["tier"] == "production" and service["strategy"]:
-        return service["strategy"], service["canary_steps"] or env["canary_steps"]
-    return env["strategy"], env["canary_steps"]
-
-
-def watch_paths(service: dict[str, Any]) -> list[str]:
-    """Files and folders whose change means this service must be rebuilt (entries inside another dropped)."""
-    everything = {service["path"], service["context"], service["dockerfile"], *service["watch"]}
-    if everything & {"", "."}:  # a service at the repository root changes with every file
-        return ["."]
-    paths = sorted(everything)
-    return [p for p in paths if not any(p.startswith(q + "/") for q in paths if q != p)]
-
-
-def build_model(spec: dict[str, Any]) -> Pipeline:
-    stages = _topological([s["name"] for s in spec["stages"]], {s["name"]: s["needs"] for s in spec["stages"]})
-    by_name = {s["name"]: s for s in spec["stages"]}
-    stage_jobs: dict[str, list[Job]] = {}
-    for name in stages:
-        stage = by_name[name]
-        stage_jobs[name] = _jobs_for_stage(spec, stage)
+def build_model(spec: PipelineSpec) -> Pipeline:
+    stages = _topological([s.name for s in spec.stages], {s.name: s.needs for s in spec.stages})
+    by_name = {s.name: s for s in spec.stages}
+    stage_jobs: dict[str, list[Job]] = {name: _jobs_for_stage(spec, by_name[name]) for name in stages}
 
     def resolved_needs(stage_name: str) -> list[str]:
         out: list[str] = []
-        for need in by_name[stage_name]["needs"]:
+        for need in by_name[stage_name].needs:
             jobs = stage_jobs[need]
             out.extend(j.id for j in jobs) if jobs else out.extend(resolved_needs(need))
         return sorted(set(out))
 
     jobs: list[Job] = []
-    if spec["repository_checks"]:
-        jobs.append(Job(id="repository-checks", stage=REPOSITORY_CHECKS_STAGE, kind="checks", per_service=False))
+    if spec.repository_checks:
+        jobs.append(Job(id="repository-checks", stage=REPOSITORY_CHECKS_STAGE, kind=JobKind.CHECKS,
+                        per_service=False))
     for name in stages:
-        needs = resolved_needs(name)
-        for job in stage_jobs[name]:
-            job.needs = needs
-            jobs.append(job)
-    all_stages = ([REPOSITORY_CHECKS_STAGE] if spec["repository_checks"] else []) + stages
-    pipeline = Pipeline(spec=spec, stages=all_stages, jobs=jobs)
-    problems = check_graph({j.id: j.needs for j in jobs}, {j.id: j.stage for j in jobs}, all_stages)
+        needs = tuple(resolved_needs(name))
+        jobs.extend(replace(job, needs=needs) for job in stage_jobs[name])
+    all_stages = ([REPOSITORY_CHECKS_STAGE] if spec.repository_checks else []) + stages
+    pipeline = Pipeline(spec=spec, stages=tuple(all_stages), jobs=tuple(jobs))
+    problems = check_graph({j.id: list(j.needs) for j in jobs}, {j.id: j.stage for j in jobs}, all_stages)
     if problems:  # the spec checks make this unreachable; refusing beats emitting a broken pipeline
-        raise ParasolGitopsError("internal: pipeline graph invalid: " + "; ".join(problems))
+        raise ParasolGitopsError(t("pipeline.spec.internal_graph", problems="; ".join(problems)))
     return pipeline
 
 
-def _jobs_for_stage(spec: dict[str, Any], stage: dict[str, Any]) -> list[Job]:
-    name, kind = stage["name"], stage["type"]
-    if kind == "lint_and_test":
-        return [Job(name, name, "lint_and_test", params={"coverage_threshold": stage["coverage_threshold"]})]
-    if kind == "build":
-        settings = spec["settings"]
-        return [Job(name, name, "build", params={"sbom": settings["sbom"], "provenance": settings["provenance"]})]
-    if kind == "security_scan":
-        severity = _severities(stage["fail_on"])
-        return [
-            Job(f"{name}-{short}", name, job_kind, params={"severity": severity})
-            for short, job_kind in (("image", "image_scan"), ("deps", "dependency_scan"), ("sast", "sast"))
-            if stage[job_kind]
-        ]
-    if kind == "deploy":
-        return [Job(name, name, "deploy", environment=stage["environment"])]
-    if kind == "integration_test":
-        env = next(e for e in spec["environments"] if e["name"] == stage["environment"])
-        if not env["url"]:  # every check needs a target URL; without one the stage is a pass-through
-            return []
-        return [
-            Job(f"{name}-{check}", name, check, environment=stage["environment"])
-            for check in ("e2e", "performance", "dast")
-            if stage[check]
-        ]
-    raise ValueError(kind)
+def _jobs_for_stage(spec: PipelineSpec, stage: Stage) -> list[Job]:
+    name = stage.name
+    match stage.type:
+        case "lint_and_test":
+            return [Job(name, name, JobKind.LINT_AND_TEST, coverage_threshold=stage.coverage_threshold)]
+        case "build":
+            return [Job(name, name, JobKind.BUILD, sbom=spec.settings.sbom, provenance=spec.settings.provenance)]
+        case "security_scan":
+            severity = _severities(stage.fail_on)
+            scans = (("image", JobKind.IMAGE_SCAN, stage.image_scan),
+                     ("deps", JobKind.DEPENDENCY_SCAN, stage.dependency_scan), ("sast", JobKind.SAST, stage.sast))
+            return [Job(f"{name}-{short}", name, kind, severity=severity) for short, kind, on in scans if on]
+        case "deploy":
+            return [Job(name, name, JobKind.DEPLOY, environment=stage.environment)]
+        case "integration_test":
+            if not spec.environment(stage.environment).url:  # every check needs a target URL: a pass-through
+                return []
+            checks = ((JobKind.E2E, stage.e2e), (JobKind.PERFORMANCE, stage.performance), (JobKind.DAST, stage.dast))
+            return [Job(f"{name}-{kind.value}", name, kind, environment=stage.environment) for kind, on in checks if on]
+        case _:
+            assert_never(stage.type)
+
+
+def semgrep_severity(job: Job) -> str:
+    """Semgrep knows ERROR and WARNING: a gate at HIGH or above fails on ERROR only."""
+    return "ERROR" if job.severity.startswith(("HIGH", "CRITICAL")) else "WARNING"
 
 
 def _severities(lowest: str) -> str:
@@ -129,7 +159,7 @@ def _severities(lowest: str) -> str:
     return ",".join(order[order.index(lowest):])
 
 
-def _topological(names: list[str], needs: dict[str, list[str]]) -> list[str]:
+def _topological(names: list[str], needs: Mapping[str, Sequence[str]]) -> list[str]:
     """Stable topological order: spec order, except that a stage always follows what it needs.
 
     graphlib, not recursion or repeated scans: a long ``needs`` chain costs linear time and no stack."""
@@ -140,7 +170,7 @@ def _topological(names: list[str], needs: dict[str, list[str]]) -> list[str]:
     try:
         sorter.prepare()
     except CycleError:
-        raise ParasolGitopsError("internal: cycle in stages") from None
+        raise ParasolGitopsError(t("pipeline.spec.internal_cycle")) from None
     out: list[str] = []
     ready: list[tuple[int, str]] = []
     while sorter.is_active():

@@ -58,7 +58,9 @@ def write_outputs(path: Path, values: dict[str, str]) -> None:
     """Append ``KEY=value`` lines. GitHub reads every appended line; GitLab's dotenv reads the file as is."""
     for key, value in values.items():
         if "\n" in value or "\r" in value:  # one line each: a newline would forge another output
-            raise InputError(f"output {key} must be one line")
+            from ..messages import t
+
+            raise InputError(t("pipeline.spec.output_one_line", key=key))
     with path.open("a", encoding="utf-8") as out:
         for key, value in values.items():
             out.write(f"{key}={value}\n")

@@ -2,8 +2,8 @@
 
 The schema (``pipelines/schema.json``) catches shapes; this module catches what a schema cannot:
 unknown stages in ``needs``, cycles, duplicate or non-DNS-1123 names (with a suggested slug), and
-values that could inject into a CI script. The result is a plain, fully defaulted dict that the
-model builder reads without ever looking for a missing key again.
+values that could inject into a CI script. The result is a fully defaulted :class:`NormalizedSpec`: the
+plain mapping the CI subcommands read, carrying its typed form (:mod:`.spectypes`) for the model builder.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from typing import Any
 
 from .. import resources
 from ..errors import SpecError
+from ..messages import t
 from ..names import is_dns1123_label, slugify, unsafe_content
+from .spectypes import PipelineSpec, from_normalized
 from .toolpkg import check_tool_package, tool_package_default
 
 SCHEMA_PATH = resources.schema_path()
@@ -68,6 +70,17 @@ SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
 MAX_STAGES = 100
 
 
+class NormalizedSpec(dict[str, Any]):
+    """The normalized spec as a plain mapping (``spec["services"]`` for the CI subcommands and ``verify``) and
+    its typed form in :attr:`typed`, built once. Edits to the mapping do not reach :attr:`typed`."""
+
+    typed: PipelineSpec
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self.typed = from_normalized(data)
+
+
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
@@ -99,26 +112,26 @@ def _json_path(parts: Any) -> str:
     return out
 
 
-def load_spec(path: Path, *, display: str | None = None) -> dict[str, Any]:
+def load_spec(path: Path, *, display: str | None = None) -> NormalizedSpec:
     """Parse, schema-check and semantically check the pipeline spec at ``path``."""
     from ..yamlio import load_data_file
 
     shown = display or str(path)
     if path.is_dir():
-        raise SpecError(shown, "", "is a folder, not a pipeline spec file")
+        raise SpecError(shown, "", t("pipeline.spec.is_folder"))
     data = load_data_file(path, display=shown)
     return validate_spec(data, source=shown)
 
 
-def validate_spec(data: Any, *, source: str) -> dict[str, Any]:
+def validate_spec(data: Any, *, source: str) -> NormalizedSpec:
     """The same checks as :func:`load_spec` on already-parsed data; returns the normalized spec."""
     import jsonschema
 
     if data is None:
-        raise SpecError(source, "", "empty file: a pipeline spec needs at least version and services")
+        raise SpecError(source, "", t("pipeline.spec.empty"))
     plain = _plain(data)
     if not isinstance(plain, dict):
-        raise SpecError(source, "", "the top level must be a mapping")
+        raise SpecError(source, "", t("pipeline.spec.not_mapping"))
     _check_counts(plain, source)
     _check_values(plain, source, "")
     validator = jsonschema.Draft202012Validator(_schema())
@@ -127,25 +140,28 @@ def validate_spec(data: Any, *, source: str) -> dict[str, Any]:
         best = jsonschema.exceptions.best_match(errors)
         where = _json_path(best.absolute_path)
         raise SpecError(source, where, _schema_message(best))
-    return _normalize(plain, source)
+    return NormalizedSpec(_normalize(plain, source))
 
 
 def _schema_message(error: Any) -> str:
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return f"unknown key '{extra[0]}'" if extra else error.message
+        return t("pipeline.spec.unknown_key", key=extra[0]) if extra else str(error.message)
     if error.validator == "required":
-        return error.message.replace("is a required property", "is required")
+        name = error.message.removesuffix(" is a required property")
+        return t("pipeline.spec.required", name=name) if name != error.message else str(error.message)
     if error.validator == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
-        return f"{error.instance!r} is not one of: {choices}"
-    return error.message
+        return t("pipeline.spec.not_one_of", value=repr(error.instance), choices=choices)
+    return str(error.message)
+
+
+def _not_a_label(name: str) -> str:
+    return t("pipeline.spec.not_dns_label", name=name, slug=slugify(name))
 
 
 def _check_counts(data: dict[str, Any], source: str) -> None:
     """Bounded work before any check that walks the stage graph (see MAX_STAGES)."""
-    from ..messages import t
-
     stages = data.get("stages")
     if isinstance(stages, list) and len(stages) > MAX_STAGES:
         raise SpecError(source, "stages", t("pipeline.too_many_stages", count=len(stages), limit=MAX_STAGES))
@@ -158,7 +174,7 @@ def _check_values(value: Any, source: str, where: str) -> None:
             sub = f"{where}.{key}" if where else key
             bad = unsafe_content(key)
             if bad:
-                raise SpecError(source, sub, f"key contains {bad}, which could inject into a CI script")
+                raise SpecError(source, sub, t("pipeline.spec.unsafe_key", bad=bad))
             _check_values(item, source, sub)
     elif isinstance(value, list):
         for i, item in enumerate(value):
@@ -166,7 +182,7 @@ def _check_values(value: Any, source: str, where: str) -> None:
     elif isinstance(value, str):
         bad = unsafe_content(value)
         if bad:
-            raise SpecError(source, where, f"value contains {bad}, which could inject into a CI script; remove it")
+            raise SpecError(source, where, t("pipeline.spec.unsafe_value", bad=bad))
 
 
 def _normalize(data: dict[str, Any], source: str) -> dict[str, Any]:
@@ -182,10 +198,10 @@ def _normalize(data: dict[str, Any], source: str) -> dict[str, Any]:
     gitops.update(data.get("gitops") or {})
     for token in ("{service}", "{env}"):
         if token not in gitops["overlay"]:
-            raise SpecError(source, "gitops.overlay", f"the pattern must contain {token}")
+            raise SpecError(source, "gitops.overlay", t("pipeline.spec.overlay_token", token=token))
     project = data.get("project") or services[0]["name"]
     if not is_dns1123_label(project):
-        raise SpecError(source, "project", f"'{project}' is not a DNS-1123 label; try '{slugify(project)}'")
+        raise SpecError(source, "project", _not_a_label(project))
     return {
         "version": 1,
         "project": project,
@@ -196,7 +212,6 @@ def _normalize(data: dict[str, Any], source: str) -> dict[str, Any]:
         "stages": stages,
         "settings": settings,
         "repository_checks": bool(data.get("repository_checks", False)),
-        "_normalized": True,
     }
 
 
@@ -207,11 +222,9 @@ def _environments(data: dict[str, Any], source: str) -> list[dict[str, Any]]:
     for i, env in enumerate(raw):
         name = env["name"]
         if not is_dns1123_label(name):
-            raise SpecError(
-                source, f"environments[{i}].name", f"'{name}' is not a DNS-1123 label; try '{slugify(name)}'"
-            )
+            raise SpecError(source, f"environments[{i}].name", _not_a_label(name))
         if name in seen:
-            raise SpecError(source, f"environments[{i}].name", f"duplicate environment name '{name}'")
+            raise SpecError(source, f"environments[{i}].name", t("pipeline.spec.duplicate_environment", name=name))
         seen.add(name)
         tier = env.get("tier") or _tier_from_name(name)
         steps = env.get("canary_steps") or [10, 50, 100]
@@ -241,7 +254,7 @@ def _tier_from_name(name: str) -> str:
 
 def _check_steps(steps: list[int], source: str, where: str) -> None:
     if any(b <= a for a, b in itertools.pairwise(steps)) or steps[-1] != 100:
-        raise SpecError(source, where, f"canary steps must increase and end at 100, got {steps}")
+        raise SpecError(source, where, t("pipeline.spec.canary_steps", steps=steps))
 
 
 def _services(data: dict[str, Any], source: str, environments: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -250,11 +263,10 @@ def _services(data: dict[str, Any], source: str, environments: list[dict[str, An
     for i, svc in enumerate(data["services"]):
         name = svc["name"]
         if not is_dns1123_label(name):
-            raise SpecError(source, f"services[{i}].name", f"'{name}' is not a DNS-1123 label; try '{slugify(name)}'")
+            raise SpecError(source, f"services[{i}].name", _not_a_label(name))
         if name in seen:
-            raise SpecError(
-                source, f"services[{i}].name", f"duplicate service name '{name}' (also services[{seen[name]}])"
-            )
+            raise SpecError(source, f"services[{i}].name",
+                            t("pipeline.spec.duplicate_service", name=name, other=seen[name]))
         seen[name] = i
         path = svc["path"].rstrip("/")
         steps = svc.get("canary_steps")
@@ -262,7 +274,7 @@ def _services(data: dict[str, Any], source: str, environments: list[dict[str, An
             _check_steps(steps, source, f"services[{i}].canary_steps")
         image = svc["image"]
         if ":" in image.rsplit("/", 1)[-1] or "@" in image:
-            raise SpecError(source, f"services[{i}].image", f"'{image}' must be a repository without tag or digest")
+            raise SpecError(source, f"services[{i}].image", t("pipeline.spec.image_tag", image=image))
         out.append({
             "name": name,
             "path": path,
@@ -285,7 +297,7 @@ def _commands(svc: dict[str, Any], source: str, index: int) -> dict[str, str]:
     commands = dict(svc.get("commands") or {})
     if "test" in commands:
         if "unit" in commands:
-            raise SpecError(source, f"services[{index}].commands", "give test or unit, not both (they are the same)")
+            raise SpecError(source, f"services[{index}].commands", t("pipeline.spec.test_and_unit"))
         commands["unit"] = commands.pop("test")
     return dict(sorted(commands.items()))
 
@@ -296,17 +308,16 @@ def _skip(svc: dict[str, Any], source: str, index: int) -> dict[str, str]:
     raw = svc.get("skip")
     if not raw:
         if "skip_reason" in svc:
-            raise SpecError(source, f"services[{index}].skip_reason", "there is no skip list it explains")
+            raise SpecError(source, f"services[{index}].skip_reason", t("pipeline.spec.skip_reason_alone"))
         return {}
     if isinstance(raw, list):
         reason = svc.get("skip_reason", "")
         if not reason:
-            raise SpecError(source, f"services[{index}].skip",
-                            "a skip list needs skip_reason (or write skip as a mapping step: reason)")
+            raise SpecError(source, f"services[{index}].skip", t("pipeline.spec.skip_needs_reason"))
         out = dict.fromkeys(raw, reason)
     else:
         if "skip_reason" in svc:
-            raise SpecError(source, f"services[{index}].skip_reason", "skip is a mapping: the reasons are in it")
+            raise SpecError(source, f"services[{index}].skip_reason", t("pipeline.spec.skip_mapping_reason"))
         out = dict(raw)
     return {("unit" if k == "test" else k): v for k, v in sorted(out.items())}
 
@@ -318,7 +329,7 @@ def _stages(
     index: dict[str, int] = {}
     for i, stage in enumerate(raw):
         if stage["name"] in index:
-            raise SpecError(source, f"stages[{i}].name", f"duplicate stage name '{stage['name']}'")
+            raise SpecError(source, f"stages[{i}].name", t("pipeline.spec.duplicate_stage", name=stage["name"]))
         index[stage["name"]] = i
     out = []
     for i, stage in enumerate(raw):
@@ -326,16 +337,17 @@ def _stages(
         allowed = set(COMMON_STAGE_KEYS) | set(TYPE_OPTIONS[kind])
         for key in stage:
             if key not in allowed:
-                raise SpecError(source, f"stages[{i}].{key}", f"not an option of a {kind} stage")
+                raise SpecError(source, f"stages[{i}].{key}", t("pipeline.spec.stage_option", kind=kind))
         for need in stage.get("needs") or []:
             if need not in index:
-                raise SpecError(source, f"stages[{i}].needs", f"unknown stage '{need}'")
+                raise SpecError(source, f"stages[{i}].needs", t("pipeline.spec.unknown_stage", name=need))
         if kind in ("deploy", "integration_test"):
             env = stage.get("environment")
             if not env:
-                raise SpecError(source, f"stages[{i}].environment", f"a {kind} stage needs an environment")
+                raise SpecError(source, f"stages[{i}].environment",
+                                t("pipeline.spec.stage_needs_environment", kind=kind))
             if env not in env_names:
-                raise SpecError(source, f"stages[{i}].environment", f"unknown environment '{env}'")
+                raise SpecError(source, f"stages[{i}].environment", t("pipeline.spec.unknown_environment", name=env))
         norm: dict[str, Any] = {"name": stage["name"], "type": kind, "needs": list(stage.get("needs") or [])}
         if kind == "lint_and_test":
             norm["coverage_threshold"] = stage.get("coverage_threshold", settings["coverage_threshold"])
@@ -356,22 +368,18 @@ def _stages(
 
 
 def _check_cycles(stages: list[dict[str, Any]], source: str) -> None:
+    """A cycle in ``needs``, named from the stage that comes first in the spec (``a -> b``: a needs b)."""
+    from graphlib import CycleError, TopologicalSorter
+
     index = {s["name"]: i for i, s in enumerate(stages)}
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-
-    def visit(name: str, trail: list[str]) -> None:
-        state[name] = 1
-        for need in stages[index[name]]["needs"]:
-            if state.get(need) == 1:
-                cycle = [*trail[trail.index(need):], need] if need in trail else [name, need]
-                raise SpecError(source, f"stages[{index[name]}].needs", f"cycle in needs: {' -> '.join(cycle)}")
-            if need not in state:
-                visit(need, [*trail, need])
-        state[name] = 2
-
-    for stage in stages:
-        if stage["name"] not in state:
-            visit(stage["name"], [stage["name"]])
+    try:
+        TopologicalSorter({s["name"]: s["needs"] for s in stages}).prepare()
+    except CycleError as exc:
+        ring = list(reversed(exc.args[1]))[:-1]  # graphlib lists a need before the stage that needs it
+        start = min(range(len(ring)), key=lambda i: index[ring[i]])
+        cycle = [*ring[start:], *ring[:start], ring[start]]
+        raise SpecError(source, f"stages[{index[cycle[0]]}].needs",
+                        t("pipeline.spec.cycle", cycle=" -> ".join(cycle))) from None
 
 
 def _check_deploys_follow_build(stages: list[dict[str, Any]], source: str) -> None:
@@ -392,6 +400,5 @@ def _check_deploys_follow_build(stages: list[dict[str, Any]], source: str) -> No
         if stage["type"] in ("deploy", "security_scan") and not any(
             by_name[u]["type"] == "build" for u in upstream(stage["name"])
         ):
-            raise SpecError(
-                source, f"stages[{i}].needs", f"the {stage['type']} stage '{stage['name']}' must need a build stage"
-            )
+            raise SpecError(source, f"stages[{i}].needs",
+                            t("pipeline.spec.needs_build", kind=stage["type"], name=stage["name"]))

@@ -13,6 +13,8 @@ import hashlib
 import re
 from urllib.parse import urlsplit
 
+from ..messages import t
+
 PACKAGE = "parasol-gitops"
 _VCS_SCHEMES = ("git+https", "git+ssh", "git+http", "git+file")
 _URL_SCHEMES = ("https", "http", "file")
@@ -33,9 +35,9 @@ def tool_package_default() -> str:
 def check_tool_package(value: str) -> str | None:
     """Why ``value`` is not one pip requirement or URL, or None when it is."""
     if not value.strip() or value != value.strip():
-        return f"'{value}' is not a pip requirement or URL (empty, or spaces around it)"
+        return t("pipeline.spec.tool_package.blank", value=value)
     if value.startswith("-"):
-        return f"'{value}' is a pip option, not a requirement"
+        return t("pipeline.spec.tool_package.option", value=value)
     scheme = _SCHEME.match(value)
     if scheme:
         return _check_url(value, value, scheme.group(1))
@@ -44,7 +46,7 @@ def check_tool_package(value: str) -> str | None:
     try:
         requirement = Requirement(value)
     except InvalidRequirement as exc:
-        return f"'{value}' is not a valid pip requirement ({str(exc).splitlines()[0]})"
+        return t("pipeline.spec.tool_package.invalid", value=value, detail=str(exc).splitlines()[0])
     if requirement.url:
         scheme = _SCHEME.match(requirement.url)
         return _check_url(value, requirement.url, scheme.group(1) if scheme else "")
@@ -53,17 +55,17 @@ def check_tool_package(value: str) -> str | None:
 
 def _check_url(value: str, url: str, scheme: str) -> str | None:
     if any(c.isspace() for c in url):
-        return f"'{value}': a URL cannot contain spaces"
+        return t("pipeline.spec.tool_package.url_spaces", value=value)
     parts = urlsplit(url)
     if scheme in _VCS_SCHEMES:
-        return None if parts.netloc or scheme == "git+file" else f"'{value}': the URL has no host"
+        return None if parts.netloc or scheme == "git+file" else t("pipeline.spec.tool_package.no_host", value=value)
     if scheme in _URL_SCHEMES:
         if scheme != "file" and not parts.netloc:
-            return f"'{value}': the URL has no host"
+            return t("pipeline.spec.tool_package.no_host", value=value)
         if not parts.path.endswith(_ARCHIVES):
-            return f"'{value}': a plain URL must point at a wheel or an sdist (.whl, .tar.gz, .zip)"
+            return t("pipeline.spec.tool_package.not_archive", value=value)
         return None
-    return f"'{value}': pip cannot install from a '{scheme}' URL (use git+https, https or file)"
+    return t("pipeline.spec.tool_package.scheme", value=value, scheme=scheme)
 
 
 def cache_key(value: str) -> str:
