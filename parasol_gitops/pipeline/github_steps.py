@@ -26,7 +26,8 @@ def expr(text: str) -> str:
 
 
 def _script(text: str) -> LiteralScalarString:
-    return LiteralScalarString(text if text.endswith("\n") else text + "\n")
+    literal: LiteralScalarString = LiteralScalarString(text if text.endswith("\n") else text + "\n")
+    return literal
 
 
 def _step(name: str, step_id: str, cond: str) -> CommentedMap:

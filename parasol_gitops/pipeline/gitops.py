@@ -111,7 +111,8 @@ def push_with_retry(git: Git, branch: str, echo: Echo, *, sleep: Sleep = time.sl
 
 
 def overlay_path(spec: dict[str, Any], service: str, env: str) -> str:
-    return spec["gitops"]["overlay"].replace("{service}", service).replace("{env}", env)
+    pattern: str = spec["gitops"]["overlay"]
+    return pattern.replace("{service}", service).replace("{env}", env)
 
 
 @dataclass

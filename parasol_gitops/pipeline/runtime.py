@@ -27,7 +27,8 @@ def load(spec: str) -> dict[str, Any]:
 def service(spec: dict[str, Any], name: str) -> dict[str, Any]:
     from ..messages import t
 
-    for svc in spec["services"]:
+    services: list[dict[str, Any]] = spec["services"]
+    for svc in services:
         if svc["name"] == name:
             return svc
     names = [s["name"] for s in spec["services"]]
@@ -39,7 +40,8 @@ def service(spec: dict[str, Any], name: str) -> dict[str, Any]:
 def environment(spec: dict[str, Any], name: str) -> dict[str, Any]:
     from ..messages import t
 
-    for env in spec["environments"]:
+    environments: list[dict[str, Any]] = spec["environments"]
+    for env in environments:
         if env["name"] == name:
             return env
     names = [e["name"] for e in spec["environments"]]
