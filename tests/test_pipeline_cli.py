@@ -99,3 +99,22 @@ def test_bundled_example_and_stdout() -> None:
     plain = run_cli("pipeline", "--target", "github", "--spec", str(PIPELINES_DIR / "examples/monorepo.yaml"),
                     "--out", "-")
     assert plain.exit_code == 0 and "# --- .github/workflows/ci.yml ---" in plain.stdout
+
+
+def test_validate_and_check_share_one_drift_check_a_stale_target_file_is_drift(tmp_path: Path) -> None:
+    """A file the target can write but the spec no longer produces (repository-checks.yml after
+    repository_checks was turned off) is drift for ``pipeline --check`` and for ``validate`` alike."""
+    from parasol_gitops.validate.pipeline_sync import check
+
+    assert "repository_checks: true" in GOOD
+    (tmp_path / "pipeline.yaml").write_text(GOOD.replace("repository_checks: true", "repository_checks: false"))
+    assert run_cli("pipeline", "--target", "github", cwd=tmp_path).exit_code == 0
+    stale = tmp_path / ".github" / "workflows" / "repository-checks.yml"
+    assert not stale.exists()
+    assert check(tmp_path, {"ci_target": "github"})[0] == []
+    stale.write_text("name: repository-checks\n")
+    drift = run_cli("pipeline", "--target", "github", "--check", cwd=tmp_path)
+    assert drift.exit_code == 1 and ".github/workflows/repository-checks.yml" in drift.stderr
+    findings, facts = check(tmp_path, {"ci_target": "github"})
+    assert [(f.id, f.where) for f in findings] == [("PGO-PIPELINE-DRIFT", ".github/workflows/repository-checks.yml")]
+    assert facts["in_sync"] is False

@@ -26,21 +26,21 @@ def pipeline(target: str | None, spec: str, out: str, check: bool) -> None:
 
     if not target:
         raise InputError(t("pipeline.missing_target"))
-    expected_files = files_for_target(target)
+    files_for_target(target)
     spec_path, shown = _resolve_spec(spec, PIPELINES_DIR)
     data = load_spec(spec_path, display=shown)
-    files = synthesize(data, target, source=shown)
     if check:
-        from ..validate.pipeline_sync import drift, unified_diff
+        from ..validate.pipeline_sync import target_drift, unified_diff
 
-        differences = drift(Path(out), files, list(expected_files))
-        drifted = [rel for rel, _, _ in differences]
+        differences = target_drift(Path(out), data, target, source=shown)
         for rel, have, want in differences:
             click.echo(unified_diff(rel, have, want), nl=False)
-        if drifted:
-            raise CheckFailed(t("pipeline.check.drift", target=target, spec=shown, files=", ".join(drifted)))
+        if differences:
+            drifted = ", ".join(rel for rel, _, _ in differences)
+            raise CheckFailed(t("pipeline.check.drift", target=target, spec=shown, files=drifted))
         click.echo(t("pipeline.check.ok", target=target, spec=shown))
         return
+    files = synthesize(data, target, source=shown)
     if out == "-":
         for rel in sorted(files):
             click.echo(f"# --- {rel} ---")

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 PIPELINES_DIR = resources.pipelines_dir()
 
 __all__ = [
+    "FILES",
     "GITHUB_FILES",
     "GITLAB_FILES",
     "PIPELINES_DIR",

@@ -6,12 +6,16 @@ it, every target that has at least one of its files on disk; with none on disk, 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SpecError
 from . import sandbox
 from .findings import Finding, finding
+
+if TYPE_CHECKING:
+    from ..pipeline.spectypes import PipelineSpec
 
 
 def check(root: Path, answers: dict[str, Any]) -> tuple[list[Finding], dict[str, Any]]:
@@ -23,41 +27,45 @@ def check(root: Path, answers: dict[str, Any]) -> tuple[list[Finding], dict[str,
     refused = sandbox.check_file(root.resolve(), spec_file)
     if refused is not None:
         return [finding(refused[0], "pipeline.yaml", f"{refused[1]}: not read")], facts
+    from ..pipeline import FILES, load_spec
+
     try:
-        from .. import pipeline as synth
-    except ImportError:
-        synth = None
-    if synth is None or not hasattr(synth, "load_spec") or not hasattr(synth, "synthesize"):
-        return [finding("PGO-PIPELINE-MISSING", "pipeline.yaml", "the pipeline synthesizer is not installed",
-                        severity="info")], facts
-    try:
-        spec = synth.load_spec(spec_file)
+        spec = load_spec(spec_file)
     except SpecError as exc:
         return [finding("PGO-PIPELINE-SPEC", "pipeline.yaml", exc.message)], facts
     facts["spec"] = spec
-    target_files = {"github": tuple(getattr(synth, "GITHUB_FILES", ())), "gitlab": tuple(getattr(synth, "GITLAB_FILES",
-                                                                                                   ()))}
     ci = answers.get("ci_target")
     if ci in ("github", "gitlab"):
         targets = [ci]
     elif ci == "both":
         targets = ["github", "gitlab"]
     else:
-        targets = [t for t, files in target_files.items() if any((root / f).is_file() for f in files)] or ["github"]
+        targets = [t for t, files in FILES.items() if any((root / f).is_file() for f in files)] or ["github"]
     facts["targets"] = targets
     out: list[Finding] = []
     for target in targets:
+        problems: dict[str, str] = {}
         try:
-            expected = synth.synthesize(spec, target, source="pipeline.yaml")
+            differences = target_drift(root, spec, target, source="pipeline.yaml", problems=problems)
         except SpecError as exc:
             out.append(finding("PGO-PIPELINE-SPEC", "pipeline.yaml", exc.message))
             continue
-        problems: dict[str, str] = {}
-        for rel, have, _ in drift(root, expected, problems=problems):
+        for rel, have, _ in differences:
             what = problems.get(rel) or ("file missing" if have is None else "differs from pipeline.yaml")
             out.append(finding("PGO-PIPELINE-DRIFT", rel, f"{target}: {what}"))
     facts["in_sync"] = not out
     return out, facts
+
+
+def target_drift(root: Path, spec: Mapping[str, Any] | PipelineSpec, target: str, *, source: str,
+                 problems: dict[str, str] | None = None) -> list[tuple[str, str | None, str]]:
+    """The one drift check of ``validate`` and ``pipeline --check``: ``target``'s files under ``root`` against
+    what ``spec`` synthesizes. Every file the target can write is looked at, so one the spec no longer
+    produces (a deploy.yml without deploy stages) counts as drifted while it is on disk."""
+    from ..pipeline import files_for_target, synthesize
+
+    expected = synthesize(spec, target, source=source)
+    return drift(root, expected, list(files_for_target(target)), problems=problems)
 
 
 def drift(root: Path, expected: dict[str, str], files: list[str] | None = None, *,
@@ -67,7 +75,7 @@ def drift(root: Path, expected: dict[str, str], files: list[str] | None = None, 
     Files are read through the validate sandbox; one it refuses (outside the root, too big, not a regular file,
     not UTF-8) counts as drifted with no text, and ``problems`` (when given) gets the reason."""
     top = root.resolve()
-    out = []
+    out: list[tuple[str, str | None, str]] = []
     for rel in sorted(files if files is not None else expected):
         path = root / rel
         have: str | None = None
