@@ -24,6 +24,7 @@ from typing import Any
 from ..errors import CheckFailed, InputError
 from ..messages import t
 from ..names import is_dns1123_label
+from .spectypes import Gitops
 
 Echo = Callable[[str], None]
 Sleep = Callable[[float], None]
@@ -111,8 +112,7 @@ def push_with_retry(git: Git, branch: str, echo: Echo, *, sleep: Sleep = time.sl
 
 
 def overlay_path(spec: dict[str, Any], service: str, env: str) -> str:
-    pattern: str = spec["gitops"]["overlay"]
-    return pattern.replace("{service}", service).replace("{env}", env)
+    return Gitops(**spec["gitops"]).overlay_path(service, env)
 
 
 @dataclass

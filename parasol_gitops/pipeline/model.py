@@ -1,6 +1,7 @@
 """The target-neutral pipeline: jobs, needs, gates and environments as data.
 
-Built from a normalized spec (:mod:`.specfile`); the GitHub and GitLab emitters only translate it.
+Built from the typed spec (:mod:`.spectypes`); the GitHub and GitLab emitters only translate it, each
+through :func:`dispatch` over its :class:`JobBuilders`.
 Per-service jobs become a matrix on GitHub and, on GitLab, one child pipeline per changed service
 (a trigger job with ``rules:changes`` in the parent).
 """
@@ -54,12 +55,6 @@ class Pipeline:
     spec: PipelineSpec
     stages: tuple[str, ...]  # topological order of the spec's stages
     jobs: tuple[Job, ...]
-
-    def job(self, job_id: str) -> Job:
-        for job in self.jobs:
-            if job.id == job_id:
-                return job
-        raise KeyError(job_id)
 
     def environment(self, name: str) -> Environment:
         return self.spec.environment(name)
