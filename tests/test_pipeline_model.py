@@ -117,3 +117,19 @@ def test_the_typed_spec_is_what_the_emitters_read() -> None:
     gitlab = synthesize(renamed, "gitlab")[".gitlab-ci.yml"]
     assert "name: renamed-project $CI_COMMIT_REF_NAME" in gitlab
     assert "python-version: '3.13'" in synthesize(renamed, "github")[".github/workflows/ci.yml"]
+
+
+def test_schema_problems_keep_jsonschemas_english_and_have_japanese() -> None:
+    data = {"version": 1, "services": 3}
+    with pytest.raises(SpecError) as english:
+        validate_spec(data, source="p.yaml")
+    assert (english.value.path, english.value.problem) == ("services", "3 is not of type 'array'")
+    messages.set_language("ja")
+    try:
+        with pytest.raises(SpecError) as japanese:
+            validate_spec(data, source="p.yaml")
+        assert japanese.value.problem == "3 は array 型ではありません"
+        with pytest.raises(SpecError, match="services: 要素が 1 個以上必要です"):
+            validate_spec({"version": 1, "services": []}, source="p.yaml")
+    finally:
+        messages.set_language(None)

@@ -273,4 +273,37 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": 'output {key} must be one line',
         "ja": '出力 {key} は 1 行でなければなりません',
     },
+    # jsonschema problems: English is the validator's own sentence
+    "pipeline.spec.schema.type": {
+        "en": "{message}",
+        "ja": "{value} は {limit} 型ではありません",
+    },
+    "pipeline.spec.schema.const": {
+        "en": "{message}",
+        "ja": "{value} は使えません（{limit} のみ）",
+    },
+    "pipeline.spec.schema.min_items": {
+        "en": "{message}",
+        "ja": "要素が {limit} 個以上必要です（{value}）",
+    },
+    "pipeline.spec.schema.min_length": {
+        "en": "{message}",
+        "ja": "{value} は短すぎます（{limit} 文字以上）",
+    },
+    "pipeline.spec.schema.max_length": {
+        "en": "{message}",
+        "ja": "{value} は長すぎます（{limit} 文字以下）",
+    },
+    "pipeline.spec.schema.pattern": {
+        "en": "{message}",
+        "ja": "{value} は形式 {limit} に合いません",
+    },
+    "pipeline.spec.schema.minimum": {
+        "en": "{message}",
+        "ja": "{value} は {limit} 以上でなければなりません",
+    },
+    "pipeline.spec.schema.maximum": {
+        "en": "{message}",
+        "ja": "{value} は {limit} 以下でなければなりません",
+    },
 }

@@ -154,7 +154,24 @@ def _schema_message(error: Any) -> str:
     if error.validator == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
         return t("pipeline.spec.not_one_of", value=repr(error.instance), choices=choices)
+    if error.validator in _SCHEMA_KEYS:  # English: jsonschema's own sentence; Japanese: the catalogue's
+        limit = error.validator_value
+        if error.validator == "type":
+            limit = ", ".join(limit) if isinstance(limit, list) else limit
+        return t(_SCHEMA_KEYS[error.validator], message=error.message, value=repr(error.instance), limit=limit)
     return str(error.message)
+
+
+_SCHEMA_KEYS = {
+    "type": "pipeline.spec.schema.type",
+    "const": "pipeline.spec.schema.const",
+    "minItems": "pipeline.spec.schema.min_items",
+    "minLength": "pipeline.spec.schema.min_length",
+    "maxLength": "pipeline.spec.schema.max_length",
+    "pattern": "pipeline.spec.schema.pattern",
+    "minimum": "pipeline.spec.schema.minimum",
+    "maximum": "pipeline.spec.schema.maximum",
+}
 
 
 def _not_a_label(name: str) -> str:
