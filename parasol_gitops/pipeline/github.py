@@ -1,4 +1,5 @@
-"""GitHub Actions emitter: the model → ``.github/workflows/*.yml``.
+"""GitHub Actions emitter: the model → ``.github/workflows/*.yml`` (the steps and each job kind's body are
+in :mod:`.github_steps`).
 
 Per-service jobs run as a matrix over the services ``parasol-gitops changes`` selects at run time (the
 service list is read from pipeline.yaml then, so ci.yml does not grow with services); ``ci-passed`` is the
@@ -224,9 +225,9 @@ def _rollback(spec: PipelineSpec) -> CommentedMap:
     return wf
 
 
-def _with_depth(checkout: CommentedMap) -> CommentedMap:
-    checkout["with"]["fetch-depth"] = 0  # rollback searches the history for the deploy commit
-    return checkout
+def _with_depth(step: CommentedMap) -> CommentedMap:
+    step["with"]["fetch-depth"] = 0  # rollback searches the history for the deploy commit
+    return step
 
 
 def _checks(spec: PipelineSpec) -> CommentedMap:

@@ -1,4 +1,5 @@
-"""GitLab CI emitter: the model → a parent ``.gitlab-ci.yml`` plus one child pipeline per rollout strategy.
+"""GitLab CI emitter: the model → a parent ``.gitlab-ci.yml`` plus one child pipeline per rollout strategy
+(the children are built in :mod:`.gitlab_child`).
 
 Why parent-child: one file with every job of every service grows with services × jobs (2.7 MB and ~4000
 jobs at 300 services, over GitLab's ``max_yaml_size_bytes`` application limit: 1 MB, raised to 2 MB by
