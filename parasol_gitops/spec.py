@@ -11,14 +11,21 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from . import rules
 from .errors import SpecError
 from .names import is_dns1123_label, slugify, unsafe_content
+
+# The tables and defaults (tiers, replicas, HPA bounds, sizes, capacity) are template/_lib/rules.yaml's, which the
+# template reads too.
+RULES = rules.get()
+_SERVICE_DEFAULTS = RULES.service_defaults
+_ENV_DEFAULTS = RULES.environment_defaults
 
 Strategy = Literal["rolling", "blue-green", "canary"]
 STRATEGIES: tuple[str, ...] = ("rolling", "blue-green", "canary")
 CRITICALITIES: tuple[str, ...] = ("core", "supporting", "generic")
 SCALING_LEVELS: tuple[str, ...] = ("high", "medium", "low")
-DEFAULT_ENVIRONMENTS: tuple[str, ...] = ("dev", "staging", "production")
+DEFAULT_ENVIRONMENTS: tuple[str, ...] = tuple(e["name"] for e in RULES.default_environments)
 
 # Every answer that reaches a file name, a YAML value or a URL is matched as a WHOLE string (fullmatch: "$" would
 # also match before a trailing newline), with the same patterns as the validators of copier.yml; keep them in step.
@@ -56,7 +63,7 @@ def _show(value: object) -> str:
 
 
 # HPA bounds per scaling level (min, max) in production; other tiers take the minimum as their floor.
-HPA_BOUNDS: dict[str, tuple[int, int]] = {"high": (3, 20), "medium": (2, 10), "low": (2, 4)}
+HPA_BOUNDS: dict[str, tuple[int, int]] = dict(RULES.hpa_bounds)
 
 
 @dataclass
@@ -69,17 +76,18 @@ class Events:
 class Service:
     name: str
     display_name: str = ""
-    port: int = 8080
+    port: int = int(_SERVICE_DEFAULTS["port"])
     image: str = ""  # repository without tag; empty → "<registry>/<name>"
     ingress_path: str = ""  # empty → "/<name>"
     grpc_port: int | None = None
-    database: str = "none"  # "postgresql" | "none"
-    cache: str = "none"  # "redis" | "none"
+    database: str = str(_SERVICE_DEFAULTS["database"])  # "postgresql" | "none"
+    cache: str = str(_SERVICE_DEFAULTS["cache"])  # "redis" | "none"
     events: Events = field(default_factory=Events)
-    strategy: str = "rolling"
-    replicas: dict[str, int] = field(default_factory=lambda: {"dev": 1, "staging": 2, "production": 3})
-    criticality: str = "supporting"
-    scaling: str = "medium"
+    strategy: str = str(_SERVICE_DEFAULTS["strategy"])
+    # environment name → replicas; an environment not named takes its tier's default (rules.yaml)
+    replicas: dict[str, int] = field(default_factory=dict)
+    criticality: str = str(_SERVICE_DEFAULTS["criticality"])
+    scaling: str = str(_SERVICE_DEFAULTS["scaling"])
     calls: list[str] = field(default_factory=list)  # services this one calls (network allows)
     source_path: str = ""  # empty → "services/<name>" in the application repository
     bounded_contexts: list[str] = field(default_factory=list)
@@ -96,39 +104,66 @@ class Service:
     metrics_prefix: str = ""  # empty → the name with '_' for '-' (the business-metrics dashboard reads <prefix>_*)
 
     @property
+    def _bounds(self) -> tuple[int, int]:
+        return HPA_BOUNDS.get(self.scaling, HPA_BOUNDS[str(_SERVICE_DEFAULTS["scaling"])])
+
+    @property
     def hpa_min(self) -> int:
-        return int(self.autoscaling.get("min") or HPA_BOUNDS.get(self.scaling, HPA_BOUNDS["medium"])[0])
+        """The scaling level's production floor, or the declared minimum (what discovery and `platform` show)."""
+        return int(self.autoscaling.get("min") or self._bounds[0])
 
     @property
     def hpa_max(self) -> int:
         declared = self.autoscaling.get("max")
-        return max(int(declared), self.hpa_min) if declared else max(
-            HPA_BOUNDS.get(self.scaling, HPA_BOUNDS["medium"])[1], self.hpa_min)
+        return max(int(declared), self.hpa_min) if declared else max(self._bounds[1], self.hpa_min)
+
+    @property
+    def capacity_max(self) -> int:
+        """Production's HPA maximum from the capacity plan (expected load x peak factor over one pod's share)."""
+        rps = self.expected_rps if _is_number(self.expected_rps) else RULES.expected_rps[self.scaling]
+        per_pod = self.rps_per_pod if _is_number(self.rps_per_pod) and self.rps_per_pod > 0 else RULES.rps_per_pod
+        return RULES.capacity_max(float(rps), float(per_pod))
+
+    def replicas_in(self, env: Environment) -> int:
+        """The replicas the template renders for this service in ``env`` (the HPA's minimum where it has one)."""
+        return self.hpa_range(env)[0]
+
+    def hpa_range(self, env: Environment) -> tuple[int, int]:
+        """(min, max) of the service's HorizontalPodAutoscaler in ``env``, as template/_lib/platform.json.jinja
+        computes it: production from the declared range, the replicas, the scaling level and the capacity plan;
+        other tiers from the replicas."""
+        replicas = int(self.replicas.get(env.name) or RULES.default_replicas(env.tier))
+        low_bound = self._bounds[0]
+        if env.tier == "production":
+            declared_min, declared_max = self.autoscaling.get("min"), self.autoscaling.get("max")
+            low = int(declared_min) if declared_min else max(replicas, low_bound)
+            return low, max(int(declared_max) if declared_max else self.capacity_max, low)
+        low = max(replicas, 1)
+        return low, max(low + 1, low_bound)
 
 
 @dataclass
 class Environment:
     name: str
     tier: str = ""  # development | staging | production; empty → derived from the name
-    cluster: str = "https://kubernetes.default.svc"
-    namespace: str = "{project}-{env}"  # pattern; {project} and {env} are replaced
-    sync: str = "auto"  # "auto" (prune + self-heal) | "manual"
+    cluster: str = _ENV_DEFAULTS["cluster"]
+    namespace: str = _ENV_DEFAULTS["namespace"]  # pattern; {project} and {env} are replaced
+    sync: str = _ENV_DEFAULTS["sync"]  # "auto" (prune + self-heal) | "manual"
 
     def namespace_for(self, project: str) -> str:
         return self.namespace.format(project=project, env=self.name)
+
+    @property
+    def pipeline_tier(self) -> str:
+        """The tier pipeline.yaml gives this environment."""
+        return RULES.pipeline_tier(self.tier)
 
 
 @dataclass
 class PlatformSpec:
     project_name: str
     services: list[Service]
-    environments: list[Environment] = field(
-        default_factory=lambda: [
-            Environment("dev", "development"),
-            Environment("staging", "staging"),
-            Environment("production", "production", sync="manual"),
-        ]
-    )
+    environments: list[Environment] = field(default_factory=lambda: default_environments())
     gitops_repo_url: str = "https://github.com/example/platform-gitops.git"
     registry: str = "ghcr.io/example"
     ci_target: str = "github"  # github | gitlab | both
@@ -166,7 +201,7 @@ class PlatformSpec:
             environments = (
                 [_environment(e, i, source) for i, e in enumerate(envs_raw)]
                 if envs_raw
-                else cls.__dataclass_fields__["environments"].default_factory()  # type: ignore[misc]
+                else default_environments()
             )
         except (TypeError, AttributeError) as exc:
             raise SpecError(source, "services", f"malformed entry: {exc}") from None
@@ -292,5 +327,14 @@ def _environment(raw: dict[str, Any], index: int, source: str) -> Environment:
         raise SpecError(source, f"environments[{index}].{unknown[0]}", "unknown key")
     env = Environment(**raw)
     if not env.tier:
-        env.tier = {"dev": "development", "prod": "production"}.get(env.name, env.name)
+        env.tier = RULES.tier_for(env.name)
     return env
+
+
+def default_environments() -> list[Environment]:
+    """The environments of a platform whose answers list none (rules.yaml, also copier.yml's default answer)."""
+    return [Environment(**e) for e in RULES.default_environments]
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
