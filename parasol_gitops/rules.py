@@ -37,6 +37,7 @@ class Rules:
     tier_by_name: Mapping[str, str]
     pipeline_tiers: tuple[str, ...]
     pipeline_other_tier: str
+    choices: Mapping[str, tuple[str, ...]]
     environment_defaults: Mapping[str, str]
     default_environments: tuple[Mapping[str, str], ...]
     pipeline_default_environments: tuple[str, ...]
@@ -84,6 +85,7 @@ def parse(data: Mapping[str, Any]) -> Rules:
         tier_by_name=_frozen({str(k): str(v) for k, v in data["tier_by_name"].items()}),
         pipeline_tiers=tuple(str(t) for t in data["pipeline_tiers"]),
         pipeline_other_tier=str(data["pipeline_other_tier"]),
+        choices=_frozen({str(k): tuple(str(c) for c in v) for k, v in data["choices"].items()}),
         environment_defaults=_frozen({str(k): str(v) for k, v in data["environment_defaults"].items()}),
         default_environments=tuple(_frozen({str(k): str(v) for k, v in e.items()})
                                    for e in data["default_environments"]),
@@ -109,7 +111,7 @@ def parse(data: Mapping[str, Any]) -> Rules:
 @functools.cache
 def get() -> Rules:
     """The rules of this installation (the checkout's file, or the wheel's bundled copy), parsed once."""
-    import yaml
+    import yaml  # type: ignore[import-untyped, unused-ignore]  # types-PyYAML is not a dependency
 
     path = resources.rules_path()
     return parse(yaml.safe_load(path.read_text(encoding="utf-8")))
