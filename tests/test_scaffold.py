@@ -126,6 +126,48 @@ def test_bad_answers_exit_2_with_one_line_and_write_nothing(tmp_path: Path, args
     assert list(tmp_path.iterdir()) == []  # no staging folder left either
 
 
+def test_spec_errors_speak_japanese_under_lang_ja(tmp_path: Path) -> None:
+    """An answer Copier's validators let through (an unknown service key) is refused by the spec, in the --lang
+    language."""
+    dest = tmp_path / "out"
+    result = run_cli("new", str(dest), "--defaults", "--data", "services=[{name: a, colour: red}]", "--lang", "ja")
+    assert result.exit_code == 2, result.stdout + result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("エラー: ")
+    assert line.endswith(".copier-answers.yml: services[0].colour: 不明なキーです"), line
+    assert not dest.exists()
+
+
+@pytest.mark.parametrize(
+    ("answers", "english", "japanese"),
+    [
+        ({"services": [{"name": "Orders"}]}, "'Orders' is not a DNS-1123 label; try 'orders'",
+         "'Orders' は DNS-1123 ラベルではありません。'orders' を試してください"),
+        ({"services": [{"name": "a", "calls": ["b"]}]}, "unknown service 'b'", "サービス 'b' は存在しません"),
+        ({"services": [{"name": "a", "image": "Bad Image"}]},
+         "'Bad Image' is not an image repository (host[:port]/path, lower case, no tag)",
+         "'Bad Image' はイメージのリポジトリ（host[:port]/path、小文字、タグなし）ではありません"),
+        ({"services": [{"name": "a", "autoscaling": {"min": 3, "max": 2}}]},
+         "must be {min, max} with 1 <= min <= max", "{min, max}（1 <= min <= max）で書いてください"),
+        ({"services": [{"name": "a"}], "environments": [{"name": "dev", "sync": "often"}]},
+         "'often' is not auto or manual", "'often' は auto、manual のいずれでもありません"),
+    ],
+)
+def test_spec_errors_in_both_languages(answers: dict[str, object], english: str, japanese: str) -> None:
+    from parasol_gitops import messages
+    from parasol_gitops.errors import SpecError
+    from parasol_gitops.spec import PlatformSpec
+
+    for lang, text in (("en", english), ("ja", japanese)):
+        messages.set_language(lang)
+        try:
+            with pytest.raises(SpecError) as raised:
+                PlatformSpec.from_answers({"project_name": "shop", **answers})
+        finally:
+            messages.set_language(None)
+        assert raised.value.problem == text
+
+
 def test_bad_answers_in_a_child_process_print_no_traceback(tmp_path: Path) -> None:
     dest = tmp_path / "out"
     proc = run_cli_subprocess("new", str(dest), "--defaults", "--data", "services=[{name: UPPER}]")
