@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from . import rules
 from .errors import SpecError
@@ -22,7 +22,6 @@ RULES = rules.get()
 _SERVICE_DEFAULTS = RULES.service_defaults
 _ENV_DEFAULTS = RULES.environment_defaults
 
-Strategy = Literal["rolling", "blue-green", "canary"]
 STRATEGIES: tuple[str, ...] = RULES.choices["strategy"]
 CRITICALITIES: tuple[str, ...] = RULES.choices["criticality"]
 SCALING_LEVELS: tuple[str, ...] = RULES.choices["scaling"]
