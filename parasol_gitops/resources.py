@@ -63,6 +63,11 @@ def template_root() -> Path:
     return data_root()
 
 
+def rules_path() -> Path:
+    """The platform's rules (parasol_gitops/rules.py): part of the template, which includes it too."""
+    return template_root() / "template" / "_lib" / "rules.yaml"
+
+
 def pipelines_dir() -> Path:
     return data_root() / "pipelines"
 

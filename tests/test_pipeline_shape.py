@@ -12,10 +12,9 @@ import pytest
 import yaml
 from ruamel.yaml import YAML
 
-from parasol_gitops.pipeline import GITLAB_FILES, PIPELINES_DIR, load_spec, spec_from_platform, synthesize
+from parasol_gitops.pipeline import GITLAB_FILES, PIPELINES_DIR, load_spec, synthesize
 from parasol_gitops.pipeline import validate_spec as validate_pipeline
-from parasol_gitops.spec import PlatformSpec
-from tests._scaffold_renders import ANSWER_SETS, final_answers, rendered
+from tests._scaffold_renders import ANSWER_SETS, rendered
 from tests.conftest import find_tool, run_tool
 
 EXAMPLES = sorted(p.stem for p in (PIPELINES_DIR / "examples").glob("*.yaml"))
@@ -51,8 +50,11 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _platform_ci(services: int) -> str:
-    answers = {**final_answers(rendered("default")), "services": [{"name": f"svc-{i:02d}"} for i in range(services)]}
-    spec = validate_pipeline(spec_from_platform(PlatformSpec.from_answers(answers)), source="platform")
+    data = yaml.safe_load((rendered("default") / "pipeline.yaml").read_text(encoding="utf-8"))
+    data["services"] = [{"name": f"svc-{i:02d}", "path": f"services/svc-{i:02d}/src",
+                         "image": f"ghcr.io/example/svc-{i:02d}", "dockerfile": f"services/svc-{i:02d}/src/Dockerfile"}
+                        for i in range(services)]
+    spec = validate_pipeline(data, source="platform")
     return synthesize(spec, "github")[".github/workflows/ci.yml"]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pytest
@@ -54,22 +53,28 @@ def test_ci_files_equal_the_synthesizer_output_for_each_target() -> None:
         assert (root / ".gitlab-ci.yml").exists() is ("gitlab" in targets)
 
 
-@pytest.mark.parametrize("name", ("default", "one-service", "six-mixed-helm-ja"))
-def test_pipeline_yaml_equals_the_platform_pipeline(name: str) -> None:
-    """template/pipeline.yaml.jinja and pipeline.spec_from_platform describe the same pipeline."""
-    from parasol_gitops.pipeline import load_spec, spec_from_platform, validate_spec
+@pytest.mark.parametrize("name", ("default", "one-service", "six-mixed-helm-ja", "parasol-helm-traefik"))
+def test_pipeline_yaml_agrees_with_the_platform_spec(name: str) -> None:
+    """The rendered pipeline.yaml deploys the services and environments of the Python spec of the same answers:
+    same names, images, strategies, tiers (rules.yaml's table), approvals and environment URLs."""
+    from parasol_gitops.pipeline import load_spec
     from parasol_gitops.spec import PlatformSpec
 
     root = rendered(name)
     answers = final_answers(root)
-    from_template = json.loads(json.dumps(load_spec(root / "pipeline.yaml")))
-    from_platform = json.loads(json.dumps(validate_spec(spec_from_platform(PlatformSpec.from_answers(answers)),
-                                                        source="spec_from_platform")))
+    pipeline = load_spec(root / "pipeline.yaml")
+    platform = PlatformSpec.from_answers(answers)
+    assert [(s["name"], s["image"], s["strategy"] or "rolling") for s in pipeline["services"]] == [
+        (s.name, s.image or f"{platform.registry}/{s.name}", s.strategy) for s in platform.services]
+    assert [(e["name"], e["tier"], e["approval"], e["url"]) for e in pipeline["environments"]] == [
+        (e.name, e.pipeline_tier, e.tier == "production", f"https://{e.name}.{platform.base_domain}/{{service}}")
+        for e in platform.environments]
     if answers["packaging"] == "helm":
         # a Helm repository has no kustomize overlays: the deploy edits the chart's values-<env>.yaml
         root_dir = "kubernetes/helm" if answers["layout"] == "parasol" else "helm"
-        assert from_template["gitops"]["overlay"] == f"{root_dir}/{{service}}/values-{{env}}.yaml"
-    assert from_template == from_platform
+        assert pipeline["gitops"]["overlay"] == f"{root_dir}/{{service}}/values-{{env}}.yaml"
+    else:
+        assert pipeline["gitops"]["overlay"] == "services/{service}/overlays/{env}"
 
 
 def test_same_answers_give_byte_identical_repositories(tmp_path: Path) -> None:
@@ -119,6 +124,48 @@ def test_bad_answers_exit_2_with_one_line_and_write_nothing(tmp_path: Path, args
     assert result.stderr.startswith("error: ")
     assert not dest.exists()
     assert list(tmp_path.iterdir()) == []  # no staging folder left either
+
+
+def test_spec_errors_speak_japanese_under_lang_ja(tmp_path: Path) -> None:
+    """An answer Copier's validators let through (an unknown service key) is refused by the spec, in the --lang
+    language."""
+    dest = tmp_path / "out"
+    result = run_cli("new", str(dest), "--defaults", "--data", "services=[{name: a, colour: red}]", "--lang", "ja")
+    assert result.exit_code == 2, result.stdout + result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("エラー: ")
+    assert line.endswith(".copier-answers.yml: services[0].colour: 不明なキーです"), line
+    assert not dest.exists()
+
+
+@pytest.mark.parametrize(
+    ("answers", "english", "japanese"),
+    [
+        ({"services": [{"name": "Orders"}]}, "'Orders' is not a DNS-1123 label; try 'orders'",
+         "'Orders' は DNS-1123 ラベルではありません。'orders' を試してください"),
+        ({"services": [{"name": "a", "calls": ["b"]}]}, "unknown service 'b'", "サービス 'b' は存在しません"),
+        ({"services": [{"name": "a", "image": "Bad Image"}]},
+         "'Bad Image' is not an image repository (host[:port]/path, lower case, no tag)",
+         "'Bad Image' はイメージのリポジトリ（host[:port]/path、小文字、タグなし）ではありません"),
+        ({"services": [{"name": "a", "autoscaling": {"min": 3, "max": 2}}]},
+         "must be {min, max} with 1 <= min <= max", "{min, max}（1 <= min <= max）で書いてください"),
+        ({"services": [{"name": "a"}], "environments": [{"name": "dev", "sync": "often"}]},
+         "'often' is not auto or manual", "'often' は auto、manual のいずれでもありません"),
+    ],
+)
+def test_spec_errors_in_both_languages(answers: dict[str, object], english: str, japanese: str) -> None:
+    from parasol_gitops import messages
+    from parasol_gitops.errors import SpecError
+    from parasol_gitops.spec import PlatformSpec
+
+    for lang, text in (("en", english), ("ja", japanese)):
+        messages.set_language(lang)
+        try:
+            with pytest.raises(SpecError) as raised:
+                PlatformSpec.from_answers({"project_name": "shop", **answers})
+        finally:
+            messages.set_language(None)
+        assert raised.value.problem == text
 
 
 def test_bad_answers_in_a_child_process_print_no_traceback(tmp_path: Path) -> None:

@@ -67,4 +67,149 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "update left {count} conflicted file(s); resolve the markers, `git add` them and commit:",
         "ja": "update で {count} 件の競合が残りました。マーカーを解消して `git add` し、コミットしてください:",
     },
+    # --- template.spec.* (parasol_gitops/spec.py: the answers as a platform spec) ---
+    "template.spec.not_pattern": {
+        "en": "{value} is not {what}",
+        "ja": "{value} は{what}ではありません",
+    },
+    "template.spec.what.image": {
+        "en": "an image repository (host[:port]/path, lower case, no tag)",
+        "ja": "イメージのリポジトリ（host[:port]/path、小文字、タグなし）",
+    },
+    "template.spec.what.registry": {
+        "en": "a registry (host[:port]/path, lower case)",
+        "ja": "レジストリ（host[:port]/path、小文字）",
+    },
+    "template.spec.what.ingress_path": {
+        "en": "a URL path starting with '/' (letters, digits, . _ ~ / -)",
+        "ja": "'/' で始まる URL パス（英字、数字、. _ ~ / -）",
+    },
+    "template.spec.what.source_path": {
+        "en": "a relative path (letters, digits, . _ / -)",
+        "ja": "相対パス（英字、数字、. _ / -）",
+    },
+    "template.spec.what.event": {
+        "en": "a topic name (letters, digits, . _ -)",
+        "ja": "トピック名（英字、数字、. _ -）",
+    },
+    "template.spec.what.gitops_repo_url": {
+        "en": "an https://, ssh:// or git@ URL",
+        "ja": "https://、ssh:// または git@ の URL",
+    },
+    "template.spec.what.cluster": {
+        "en": "an https:// API server URL",
+        "ja": "https:// の API サーバー URL",
+    },
+    "template.spec.what.base_domain": {
+        "en": "a DNS domain",
+        "ja": "DNS ドメイン",
+    },
+    "template.spec.what.ingress_class": {
+        "en": "an ingress class name",
+        "ja": "Ingress クラス名",
+    },
+    "template.spec.what.argocd_version": {
+        "en": "a release tag such as v2.14.11",
+        "ja": "v2.14.11 のようなリリースタグ",
+    },
+    "template.spec.malformed": {
+        "en": "malformed entry: {error}",
+        "ja": "形式が正しくない項目があります: {error}",
+    },
+    "template.spec.missing": {
+        "en": "missing",
+        "ja": "ありません",
+    },
+    "template.spec.not_label_try": {
+        "en": "{value} is not a DNS-1123 label; try '{slug}'",
+        "ja": "{value} は DNS-1123 ラベルではありません。'{slug}' を試してください",
+    },
+    "template.spec.no_services": {
+        "en": "no services: the platform needs at least one",
+        "ja": "サービスがありません。プラットフォームには少なくとも 1 つ必要です",
+    },
+    "template.spec.duplicate_service": {
+        "en": "duplicate service name '{name}'",
+        "ja": "サービス名 '{name}' が重複しています",
+    },
+    "template.spec.unknown_strategy": {
+        "en": "unknown strategy '{strategy}' (choose {choices})",
+        "ja": "不明なデプロイ戦略 '{strategy}' です（{choices} から選んでください）",
+    },
+    "template.spec.slo_not_percentage": {
+        "en": "'{value}' is not a percentage in (0, 100)",
+        "ja": "'{value}' は 0 より大きく 100 未満のパーセンテージではありません",
+    },
+    "template.spec.not_positive": {
+        "en": "'{value}' is not a positive number",
+        "ja": "'{value}' は正の数ではありません",
+    },
+    "template.spec.autoscaling_range": {
+        "en": "must be {min, max} with 1 <= min <= max",
+        "ja": "{min, max}（1 <= min <= max）で書いてください",
+    },
+    "template.spec.not_choice": {
+        "en": "{value} is not one of {choices}",
+        "ja": "{value} は {choices} のいずれでもありません",
+    },
+    "template.spec.not_port": {
+        "en": "{value} is not a port number (1-65535)",
+        "ja": "{value} はポート番号（1-65535）ではありません",
+    },
+    "template.spec.replicas_map": {
+        "en": "must map environment names to whole numbers",
+        "ja": "環境名から整数への対応で書いてください",
+    },
+    "template.spec.unsafe_text": {
+        "en": "value contains {what}",
+        "ja": "値に {what} が含まれています",
+    },
+    "template.spec.control_character": {
+        "en": "a control character",
+        "ja": "制御文字",
+    },
+    "template.spec.not_service_name": {
+        "en": "{value} is not a service name",
+        "ja": "{value} はサービス名ではありません",
+    },
+    "template.spec.bad_environment_name": {
+        "en": "invalid or duplicate {value}",
+        "ja": "{value} は不正か重複しています",
+    },
+    "template.spec.tier_not_label": {
+        "en": "{value} is not a DNS-1123 label",
+        "ja": "{value} は DNS-1123 ラベルではありません",
+    },
+    "template.spec.namespace_not_label": {
+        "en": "{value} does not give a DNS-1123 label",
+        "ja": "{value} からは DNS-1123 ラベルが得られません",
+    },
+    "template.spec.bad_sync": {
+        "en": "{value} is not {choices}",
+        "ja": "{value} は {listed} のいずれでもありません",
+    },
+    "template.spec.unknown_callee": {
+        "en": "unknown service '{name}'",
+        "ja": "サービス '{name}' は存在しません",
+    },
+    "template.spec.calls_itself": {
+        "en": "a service does not call itself",
+        "ja": "サービスは自分自身を呼び出せません",
+    },
+    "template.spec.callee_twice": {
+        "en": "'{name}' is listed twice",
+        "ja": "'{name}' が 2 回書かれています",
+    },
+    "template.spec.service_needs_name": {
+        "en": "each service needs at least a name",
+        "ja": "各サービスには少なくとも name が必要です",
+    },
+    "template.spec.environment_needs_name": {
+        "en": "each environment needs at least a name",
+        "ja": "各環境には少なくとも name が必要です",
+    },
+    "template.spec.unknown_key": {
+        "en": "unknown key",
+        "ja": "不明なキーです",
+    },
 }

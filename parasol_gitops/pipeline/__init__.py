@@ -15,7 +15,6 @@ from ..errors import InputError
 from .targets import FILES, GITHUB_FILES, GITLAB_FILES, TARGETS
 
 if TYPE_CHECKING:
-    from ..spec import PlatformSpec
     from .specfile import NormalizedSpec
     from .spectypes import PipelineSpec
 
@@ -30,7 +29,6 @@ __all__ = [
     "TARGETS",
     "files_for_target",
     "load_spec",
-    "spec_from_platform",
     "synthesize",
     "typed_spec",
     "validate_spec",
@@ -94,66 +92,6 @@ def synthesize(spec: Mapping[str, Any] | PipelineSpec, target: str, *,
         raise SpecError(source, exc.path, exc.problem) from None
 
 
-def spec_from_platform(platform: PlatformSpec) -> dict[str, Any]:
-    """The pipeline.yaml data for a platform (what the template and ``platform`` write).
-
-    Environments get the URL the template's ingress serves a service at (``https://<env>.<base_domain>``
-    plus the default ingress path ``/<service>``), so the integration_test stage (Playwright, k6, ZAP)
-    runs after the deploy to the environment before the first production-tier one.
-    """
-    services = []
-    for svc in platform.services:
-        path = svc.source_path or f"services/{svc.name}/src"
-        entry: dict[str, Any] = {
-            "name": svc.name,
-            "path": path,
-            "image": svc.image or f"{platform.registry}/{svc.name}",
-            "dockerfile": f"{path}/Dockerfile",
-        }
-        if svc.strategy != "rolling":
-            entry["strategy"] = svc.strategy
-        language = language_of(svc.tech_stack.get("language", ""))
-        if language:
-            entry["language"] = language
-        services.append(entry)
-    environments: list[dict[str, Any]] = []
-    for env in platform.environments:
-        tier = env.tier if env.tier in ("production", "staging", "testing", "development") else "other"
-        environments.append({
-            "name": env.name,
-            "tier": tier,
-            "approval": tier == "production",
-            "url": f"https://{env.name}.{platform.base_domain}/{{service}}",
-        })
-    first_production = next((i for i, e in enumerate(environments) if e["tier"] == "production"), None)
-    tested = environments[first_production - 1]["name"] if first_production else None
-    stages: list[dict[str, Any]] = [
-        {"name": "lint_and_test", "type": "lint_and_test"},
-        {"name": "build", "type": "build", "needs": ["lint_and_test"]},
-        {"name": "security_scan", "type": "security_scan", "needs": ["build"]},
-    ]
-    previous = "security_scan"
-    for entry_env in environments:  # deploy through the environments in order, production last
-        name = entry_env["name"]
-        stage = f"deploy_{name.replace('-', '_')}"
-        stages.append({"name": stage, "type": "deploy", "environment": name, "needs": [previous]})
-        previous = stage
-        if name == tested:
-            stages.append({"name": "integration_test", "type": "integration_test", "environment": name,
-                           "needs": [stage]})
-            previous = "integration_test"
-    data: dict[str, Any] = {
-        "version": 1,
-        "project": platform.project_name,
-        "services": services,
-        "environments": environments,
-        "gitops": {"repository": "self", "overlay": _overlay_pattern(platform), "branch": "main"},
-        "stages": stages,
-        "repository_checks": True,
-    }
-    if not environments:
-        del data["environments"]
-    return data
 
 
 # The Parasol tech stack's language → services[].language (what `parasol-gitops test` falls back on when a
@@ -175,11 +113,3 @@ def language_of(text: str) -> str:
             return language
     tokens = lower.replace("/", " ").replace(",", " ").split()
     return "go" if "go" in tokens or "golang" in tokens else ""
-
-
-def _overlay_pattern(platform: PlatformSpec) -> str:
-    """What a deploy edits: the kustomize overlay, or with Helm packaging the chart's values file."""
-    if platform.packaging == "helm":
-        charts = "kubernetes/helm" if platform.layout == "parasol" else "helm"
-        return f"{charts}/{{service}}/values-{{env}}.yaml"
-    return "services/{service}/overlays/{env}"

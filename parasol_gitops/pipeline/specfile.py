@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .. import resources
+from .. import resources, rules
 from ..errors import SpecError
 from ..messages import t
 from ..names import is_dns1123_label, slugify, unsafe_content
@@ -42,9 +42,17 @@ COMMON_STAGE_KEYS = ("name", "type", "needs")
 # byte-identical files.
 TOOL_PACKAGE = tool_package_default()
 
-DEFAULT_ENVIRONMENTS: tuple[dict[str, Any], ...] = (
-    {"name": "staging", "tier": "staging"},
-    {"name": "production", "tier": "production"},
+
+def _tier_from_name(name: str) -> str:
+    """The pipeline tier of an environment that names none: the platform's tier table (template/_lib/rules.yaml,
+    which the template and spec.py read too), as pipelines/schema.json knows tiers."""
+    table = rules.get()
+    return table.pipeline_tier(table.tier_for(name))
+
+
+# A pipeline.yaml written by hand without environments deploys to these (rules.yaml).
+DEFAULT_ENVIRONMENTS: tuple[dict[str, Any], ...] = tuple(
+    {"name": name, "tier": _tier_from_name(name)} for name in rules.get().pipeline_default_environments
 )
 DEFAULT_SETTINGS: dict[str, Any] = {
     "coverage_threshold": 80,
@@ -256,18 +264,6 @@ def _environments(data: dict[str, Any], source: str) -> list[dict[str, Any]]:
             "url": env.get("url", ""),
         })
     return out
-
-
-def _tier_from_name(name: str) -> str:
-    for tier, words in (
-        ("production", ("prod", "production", "live")),
-        ("staging", ("stage", "staging", "stg", "preprod")),
-        ("testing", ("test", "testing", "qa")),
-        ("development", ("dev", "development")),
-    ):
-        if name in words:
-            return tier
-    return "other"
 
 
 def _check_steps(steps: list[int], source: str, where: str) -> None:
