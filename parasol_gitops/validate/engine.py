@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,10 +149,17 @@ def _unique(pool: list[Obj], synced: set[str] | None = None) -> list[Obj]:
     """One object per identical content. Of identical copies the one an Application syncs is kept (the Parasol
     ``kubernetes/`` views repeat the deployed objects), so gates that count deployed objects still see it."""
     synced = synced or set()
+    folders = {p.rstrip("/") for p in synced}
 
+    @functools.cache
     def deployed(origin: str) -> bool:
+        """``origin`` (without its ``[values…]``) is a synced path or lies below one.
+
+        Looks up each folder above the origin instead of scanning every synced path per object: with ~900
+        Applications that scan was 1.7 million comparisons per evaluation.
+        """
         base = origin.split("[", 1)[0]
-        return any(base == p or base.startswith(p.rstrip("/") + "/") for p in synced)
+        return base in synced or any(base[:i] in folders for i, ch in enumerate(base) if ch == "/")
 
     seen: set[str] = set()
     out = []

@@ -92,7 +92,7 @@ def parse_kustomization(root: Path, rel: str, file: Path) -> Kustomization:
         if refused is not None:
             problems.append((refused[0], key, f"{ref}: {refused[1]}: folder not built"))
             continue
-        target = target.resolve()
+        target = sandbox.resolve(target)
         if key.split("[", 1)[0] in _INCLUDES and target.is_dir():
             local.append(_rel(root, target))
         else:

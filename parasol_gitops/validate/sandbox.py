@@ -19,6 +19,7 @@ hostile until checked:
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import shutil
@@ -134,13 +135,68 @@ def _as_list(value: Any) -> list[Any]:
 
 
 # ---- the repository root ----------------------------------------------------------------------------------
+# Real paths remembered during one run (see :func:`remembering`). ``Path.resolve`` looks up every component of
+# every path again; a 300-service repository asks for ~36,000 of them, nearly all below the same few hundred
+# folders (measured: 60 % of the CPU of `validate --changed`). Outside a run nothing is remembered, so a caller
+# that changes the tree between two calls is never answered from an old state.
+_real: dict[str, str] | None = None
+_real_paths: dict[str, Path] = {}
+
+
+@contextlib.contextmanager
+def remembering() -> Iterator[None]:
+    """Remember real paths until the block ends (the repository does not change while it is validated)."""
+    global _real
+    outer = _real
+    _real = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _real = outer
+        if outer is None:
+            _real_paths.clear()
+
+
+def resolve(path: Path) -> Path:
+    """``path.resolve()``: symlinks followed, a loop raised as RuntimeError; remembered within :func:`remembering`."""
+    if _real is None or not path.is_absolute():
+        return path.resolve()
+    key = os.fspath(path)
+    found = _real_paths.get(key)
+    if found is None:
+        found = _real_paths[key] = Path(_real_path(key, _real))
+    return found
+
+
+def _real_path(path: str, known: dict[str, str]) -> str:
+    hit = known.get(path)
+    if hit is not None:
+        return hit
+    head, tail = os.path.split(path)
+    if tail in ("", ".", "..") or head == path:
+        out = str(Path(path).resolve())
+    else:
+        # the real parent, then the last component: only a symlink there needs a full resolve
+        joined = os.path.join(_real_path(head, known), tail)
+        try:
+            st = os.lstat(joined)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise RuntimeError(f"Symlink loop from {joined!r}") from None
+            st = None  # missing: it resolves to itself below its real parent
+        out = str(Path(joined).resolve()) if st is not None and stat.S_ISLNK(st.st_mode) else joined
+    known[path] = out
+    return out
+
+
 def inside(root: Path, path: Path) -> bool:
     """True when ``path``, with every symlink resolved, is ``root`` or below it (``root`` already resolved)."""
     try:
-        resolved = path.resolve()
+        resolved = os.fspath(resolve(path))
     except (OSError, RuntimeError):  # a symlink loop goes nowhere we may read
         return False
-    return resolved == root or root in resolved.parents
+    top = os.fspath(root)
+    return resolved == top or resolved.startswith(top if top.endswith("/") else top + "/")
 
 
 def escapes(root: Path, folder: Path) -> list[str]:
@@ -364,7 +420,8 @@ def guarded() -> Iterator[None]:
     _stopping.clear()
     sweep_stale(Path(tempfile.gettempdir()))  # what an earlier run killed with SIGKILL could not remove
     try:
-        yield
+        with remembering():
+            yield
     finally:
         for sig, previous in installed.items():
             signal.signal(sig, previous)

@@ -7,6 +7,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from . import sandbox
+
 # tool and VCS folders never hold the repository's manifests; dot-folders are left out as well
 SKIP_DIRS = {".git", ".github", ".gitlab", "node_modules", "__pycache__", ".venv", ".tools"}
 
@@ -29,11 +31,11 @@ def walk(top: Path, *, skip_hidden: bool = True, recurse: bool = True) -> Iterat
 
 def rel(root: Path, p: Path) -> str:
     """``p`` relative to ``root`` after resolving both; ``p`` itself when it lies outside."""
-    try:
-        out = p.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return p.as_posix()
-    return out or "."
+    real, top = os.fspath(sandbox.resolve(p)), os.fspath(sandbox.resolve(root))
+    if real == top:
+        return "."
+    prefix = top if top.endswith("/") else top + "/"
+    return real[len(prefix):] if real.startswith(prefix) else p.as_posix()
 
 
 def lexical(root: Path, p: Path) -> str:
