@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..messages import t
 from . import appgraph, conflicts, pipeline_sync, policies, sandbox
 from .findings import Finding, finding
 from .render import Obj, Progress, Renderer, kustomize_command
@@ -47,14 +48,14 @@ def run(root: Path, *, schema_locations: list[str] | None = None, kube_version: 
 def _run(root: Path, *, schema_locations: list[str] | None, kube_version: str, progress: Progress | None,
          scope: Any) -> Result:
     if not root.is_dir():
-        raise InputError(f"{root}: not a folder")
+        raise InputError(t("validate.input.not_folder", path=root))
     root = root.resolve()
     custom = CustomSchemas(list(schema_locations or []))
     # scope (validate --changed, see changed.py): a renderer that builds only what a diff can affect
     renderer = (scope.renderer if scope is not None else Renderer)(root, kustomize_command(), progress=progress)
     renderer.discover()
     if not renderer.kustomizations and not renderer.charts():
-        raise InputError(f"{root}: no kustomization.yaml or Helm chart found: is this a GitOps repository?")
+        raise InputError(t("validate.input.no_repository", path=root))
     ready: dict[str, Any] = {}
 
     def meanwhile() -> None:  # runs while the first kustomize builds are under way

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import ToolMissingError
+from ..messages import t
 from . import sandbox
 from .objects import Obj, parse
 
@@ -28,10 +29,7 @@ def kustomize_command() -> list[str]:
         return ["kustomize", "build"]
     if shutil.which("kubectl"):
         return ["kubectl", "kustomize"]
-    raise ToolMissingError(
-        "neither kustomize nor kubectl is on PATH: validate needs one of them to build the overlays",
-        hint="install kubectl (it embeds kustomize) or kustomize v5 and run again",
-    )
+    raise ToolMissingError(t("validate.input.no_kustomize"), hint=t("validate.input.no_kustomize.hint"))
 
 
 # Go's collector at its default pace takes ~30 % of a short kustomize build's CPU (measured: a 13-overlay batch
