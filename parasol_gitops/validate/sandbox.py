@@ -406,7 +406,7 @@ def guarded() -> Iterator[None]:
     """SIGINT and SIGTERM kill the children's process groups and remove the temporaries before the run ends
     (SIGINT → KeyboardInterrupt, which the CLI reports as "aborted", exit 130; SIGTERM → exit 143); on the way out
     every temporary is removed anyway."""
-    installed: dict[int, Any] = {}
+    installed: dict[signal.Signals, Any] = {}
 
     def handler(signum: int, _frame: Any) -> None:
         stop_children()
