@@ -87,10 +87,7 @@ class PlainYaml:
         """Kubernetes objects in YAML files outside every kustomization and chart (e.g. a plain bootstrap/)."""
         owned = set(self.kustomizations) | set(plan.charts(self.root))
         objs: list[Obj] = []
-        for here, dirnames, filenames in walk(self.root):
-            if tree.rel(self.root, here) in owned:  # top-down walk: pruning here keeps every descendant out too
-                dirnames[:] = []
-                continue
+        for here, _dirnames, filenames in walk(self.root, skip=lambda here, _files: tree.rel(self.root, here) in owned):
             for name in sorted(filenames):
                 if name.endswith((".yaml", ".yml")) and not name.startswith("."):
                     where = lexical(self.root, here / name)

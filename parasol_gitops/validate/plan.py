@@ -111,12 +111,8 @@ def _pinned_base(key: str, ref: str) -> bool:
 
 def charts(root: Path) -> list[str]:
     """Every chart folder below ``root``; subcharts render with their parent, so none below a chart."""
-    found: list[str] = []
-    for here, dirnames, filenames in walk(root):
-        if "Chart.yaml" in filenames:
-            found.append(_rel(root, here))
-            dirnames[:] = []
-    return sorted(found)
+    return sorted(_rel(root, here) for here, _dirnames, filenames
+                  in walk(root, leaf=lambda _here, files: "Chart.yaml" in files) if "Chart.yaml" in filenames)
 
 
 # ---- the include graph ------------------------------------------------------------------------------------
