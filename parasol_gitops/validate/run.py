@@ -34,9 +34,11 @@ def kustomize_command() -> list[str]:
 
 # Go's collector at its default pace takes ~30 % of a short kustomize build's CPU (measured: a 13-overlay batch
 # 0.40 → 0.29 CPU-s). Collecting less often, with a soft memory limit so that the one big platform overlay of a
-# 300-service repository stays near 240 MB, is cheaper; values the user set win.
+# 300-service repository stays near 240 MB, is cheaper. One Go thread per child: the builds already run side by
+# side from the pool, and parallel marking only adds CPU (measured: 300 Applications 0.70 → 0.58 CPU-s).
+# Values the user set win.
 def _kustomize_env() -> dict[str, str]:
-    return sandbox.offline_env({k: v for k, v in {"GOGC": "400", "GOMEMLIMIT": "200MiB"}.items()
+    return sandbox.offline_env({k: v for k, v in {"GOGC": "400", "GOMEMLIMIT": "200MiB", "GOMAXPROCS": "1"}.items()
                                 if k not in os.environ})
 
 

@@ -21,8 +21,6 @@ import hashlib
 import json
 import re
 import threading
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,6 +162,11 @@ class CustomSchemas:
         return None
 
     def _fetch(self, url: str) -> Any | None:
+        # imported here: urllib.request (with http.client) costs ~70 ms of every start, and most runs read
+        # schemas from folders only
+        import urllib.error
+        import urllib.request
+
         folder = cache_dir("schemas")
         cached = folder / (hashlib.sha256(url.encode()).hexdigest() + ".json")
         found = _read_json(cached)
