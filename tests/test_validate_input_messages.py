@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from pathlib import Path
 
@@ -47,3 +49,18 @@ def test_every_validate_input_message_has_both_languages_with_the_same_fields() 
         en, ja = CATALOGUE[key]["en"], CATALOGUE[key]["ja"]
         assert JAPANESE.search(ja) and not JAPANESE.search(en), key
         assert set(re.findall(r"{(\w+)}", en)) == set(re.findall(r"{(\w+)}", ja)), key
+
+
+def test_a_refused_file_is_said_in_japanese_in_text_and_stays_english_in_json(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "app").mkdir(parents=True)
+    (repo / "app" / "kustomization.yaml").write_text("resources: [cm.yaml]\n")
+    (repo / "app" / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    (repo / "loose").mkdir()
+    os.mkfifo(repo / "loose" / "pipe.yaml")  # a loose manifest validate must not open
+    ja = run_cli("--lang", "ja", "validate", str(repo))
+    assert "通常ファイルではありません（FIFO・ソケット・デバイス）: 読み込みません" in ja.stdout
+    js = run_cli("--lang", "ja", "validate", str(repo), "--format", "json")
+    [found] = [f for f in json.loads(js.stdout)["findings"] if f["id"] == "PGO-INPUT-LIMIT"]
+    assert (found["where"], found["message"]) == ("loose/pipe.yaml",
+                                                  "not a regular file (FIFO, socket or device): not read")

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from . import plan, sandbox, tree
-from .findings import Finding, finding
+from .findings import Finding, finding, finding_t
 from .objects import Obj, parse
 from .plan import KUSTOMIZATION_FILES, Kustomization
 from .run import one_line
@@ -38,6 +38,12 @@ class PlainYaml:
 
     def _problem(self, check: str, where: str, message: str) -> None:
         f = finding(check, where, message)
+        if f not in self.findings:
+            self.findings.append(f)
+
+    def _refused(self, exc: sandbox.Refused, where: str) -> None:
+        """The finding of a file :mod:`.sandbox` would not read, in the catalogue's words."""
+        f = finding_t(exc.check, where, msg=exc.msg, **exc.params)
         if f not in self.findings:
             self.findings.append(f)
 
@@ -77,7 +83,7 @@ class PlainYaml:
         try:
             return parse(sandbox.read_text(self.root, f), rel)
         except sandbox.Refused as exc:
-            self._problem(exc.check, rel, str(exc))
+            self._refused(exc, rel)
             return []
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             self.findings.append(finding("PGO-BUILD", rel, f"unreadable manifest: {one_line(str(exc))}"))
@@ -95,7 +101,7 @@ class PlainYaml:
                         text = sandbox.read_text(self.root, here / name)
                         docs = parse(text, where) if could_hold_object(text) else []
                     except sandbox.Refused as exc:
-                        self._problem(exc.check, where, str(exc))
+                        self._refused(exc, where)
                         continue
                     except (OSError, UnicodeDecodeError, yaml.YAMLError):
                         continue  # not a manifest (docs data, drill records …): not ours to judge

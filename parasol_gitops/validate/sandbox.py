@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fsutil import owned_tmp_prefix, sweep_stale
+from ..messages import t
 
 # One YAML/JSON file validate reads or lets a child read: the largest file of a generated 300-service repository
 # is ~0.3 MB, a hand-written CRD bundle a few MB. Above this a file is refused, never parsed.
@@ -230,11 +231,17 @@ def escapes(root: Path, folder: Path) -> list[str]:
 
 
 class Refused(Exception):
-    """A file validate will not read; ``check`` is the finding id, the message says why."""
+    """A file validate will not read; ``check`` is the finding id, the message (English) says why.
 
-    def __init__(self, check: str, message: str) -> None:
-        super().__init__(message)
+    ``msg`` and ``params`` name the catalogue sentence (``check.<check>.<msg>``) so that a finding made from it
+    is said in the reader's language (:func:`.findings.finding_t`).
+    """
+
+    def __init__(self, check: str, msg: str, **params: object) -> None:
+        super().__init__(t(f"check.{check}.{msg}", "en", **params))
         self.check = check
+        self.msg = msg
+        self.params = params
 
 
 def read_text(root: Path, path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
@@ -249,7 +256,7 @@ def read_bytes(root: Path, path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
     check and the open cannot hang the run.
     """
     if not inside(root, path):
-        raise Refused("PGO-OUTSIDE-ROOT", "resolves outside the repository root: not read")
+        raise Refused("PGO-OUTSIDE-ROOT", "msg.not_read")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
@@ -257,15 +264,15 @@ def read_bytes(root: Path, path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise Refused("PGO-INPUT-LIMIT", "not a regular file (FIFO, socket or device): not read")
+            raise Refused("PGO-INPUT-LIMIT", "msg.not_regular")
         if st.st_size > limit:
-            raise Refused("PGO-INPUT-LIMIT", f"{st.st_size} bytes, above the {limit}-byte limit: not read")
+            raise Refused("PGO-INPUT-LIMIT", "msg.too_big", size=st.st_size, limit=limit)
         with os.fdopen(fd, "rb", closefd=False) as f:
             data = f.read(limit + 1)
     finally:
         os.close(fd)
     if len(data) > limit:  # grew after the stat
-        raise Refused("PGO-INPUT-LIMIT", f"above the {limit}-byte limit: not read")
+        raise Refused("PGO-INPUT-LIMIT", "msg.grew", limit=limit)
     return data
 
 
