@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+import json
 import os
 from pathlib import Path
 
 import pytest
+import yaml
 
-from parasol_gitops.validate import sandbox
+from parasol_gitops.validate import plan, sandbox
 from parasol_gitops.validate.engine import _unique
 from parasol_gitops.validate.objects import Obj, parse
+from parasol_gitops.validate.parsed import ParsedKustomizations
 from parasol_gitops.validate.plain import could_hold_object
 
 
@@ -83,3 +87,48 @@ def test_unique_prefers_the_synced_copy_below_a_synced_folder() -> None:
     assert [o.origin for o in _unique([view, deployed], {"services/a/"})] == ["services/a/overlays/dev[v.yaml]"]
     # a prefix of a folder name is not the folder: services/ab is not below services/a
     assert [o.origin for o in _unique([view, sibling], {"services/a"})] == ["kubernetes/x"]
+
+
+def test_parsed_kustomizations_are_remembered_by_content_only(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "repo"
+    (root / "base").mkdir(parents=True)
+    (root / "base" / "kustomization.yaml").write_text("resources: [cm.yaml]\n")
+    (root / "overlay").mkdir()
+    overlay = root / "overlay" / "kustomization.yaml"
+    overlay.write_text("resources: [../base]\n")
+    first = plan.discover(root.resolve())
+    assert ParsedKustomizations(root.resolve()).file.is_file()
+    calls: list[str] = []
+    real_load = yaml.load
+    monkeypatch.setattr(yaml, "load", lambda text, Loader: calls.append(text) or real_load(text, Loader=Loader))
+    assert plan.discover(root.resolve()) == first and calls == []  # both answered from the cache
+    overlay.write_text("resources: [../base, extra.yaml]\n")  # an edit is another key: parsed again
+    again = plan.discover(root.resolve())
+    assert calls == ["resources: [../base, extra.yaml]\n"]
+    assert again["overlay"].local_files == ["overlay/extra.yaml"] and again["overlay"].local_refs == ["base"]
+
+
+def test_only_what_json_holds_exactly_is_remembered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cache = ParsedKustomizations(tmp_path)
+    assert cache.load("when: 2024-01-01\n") == {"when": datetime.date(2024, 1, 1)}
+    assert cache.load("1: one\n") == {1: "one"}
+    assert cache.load("n: 1.0\nb: yes\nl: [~]\n") == {"n": 1.0, "b": True, "l": [None]}
+    cache.save()
+    kept = json.loads(cache.file.read_text())
+    assert list(kept.values()) == [{"n": 1.0, "b": True, "l": [None]}]
+    assert type(ParsedKustomizations(tmp_path).load("n: 1.0\nb: yes\nl: [~]\n")["n"]) is float
+
+
+def test_an_unreadable_cache_costs_only_the_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cache = ParsedKustomizations(tmp_path)
+    cache.file.parent.mkdir(parents=True)
+    cache.file.write_text("{not json")
+    again = ParsedKustomizations(tmp_path)
+    assert again.load("a: b\n") == {"a": "b"}
+    again.file.unlink()
+    again.file.mkdir()  # cannot be replaced by a file: saving fails quietly
+    again.save()
