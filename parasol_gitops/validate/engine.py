@@ -74,8 +74,11 @@ def _run(root: Path, *, schema_locations: list[str] | None, kube_version: str, p
     extra = [*renderer.loose_manifests(), *renderer.render_charts()]
     objects, graph, findings, stats = _evaluate(root, renderer, extra, answers, core, custom, checked)
     # batched builds do not say which file declares an object: only folders that have findings are built
-    # again with kustomize's origin annotations, and the findings are made again pointing at those files
-    unsourced = {f.where for f in findings if f.where in renderer.built}
+    # again with kustomize's origin annotations, and the findings are made again pointing at those files.
+    # Findings a --changed scope drops later (judged on partial objects) send no folder there: with a
+    # one-service change they were the only ones, and cost a kustomize build and a second evaluation.
+    reported = scope.filter(findings) if scope is not None else findings
+    unsourced = {f.where for f in reported if f.where in renderer.built}
     if unsourced and renderer.attach_sources(unsourced):
         objects, graph, findings, stats = _evaluate(root, renderer, extra, answers, core, custom, checked)
     findings.extend(pipe_findings)
