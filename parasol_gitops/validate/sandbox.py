@@ -237,11 +237,11 @@ class Refused(Exception):
     is said in the reader's language (:func:`.findings.finding_t`).
     """
 
-    def __init__(self, check: str, msg: str, **params: object) -> None:
+    def __init__(self, check: str, msg: str, **params: Any) -> None:
         super().__init__(t(f"check.{check}.{msg}", "en", **params))
         self.check = check
         self.msg = msg
-        self.params = params
+        self.params: dict[str, Any] = params
 
 
 def read_text(root: Path, path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
