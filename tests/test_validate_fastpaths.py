@@ -132,3 +132,17 @@ def test_an_unreadable_cache_costs_only_the_parse(tmp_path: Path, monkeypatch: p
     again.file.unlink()
     again.file.mkdir()  # cannot be replaced by a file: saving fails quietly
     again.save()
+
+
+def test_a_cache_file_unused_for_a_month_is_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    old, recent = ParsedKustomizations(tmp_path / "old"), ParsedKustomizations(tmp_path / "recent")
+    for cache in (old, recent):
+        cache.load("a: b\n")
+        cache.save()
+    month_ago = old.file.stat().st_mtime - 31 * 86400
+    os.utime(old.file, (month_ago, month_ago))
+    mine = ParsedKustomizations(tmp_path / "mine")
+    mine.load("c: d\n")
+    mine.save()
+    assert not old.file.exists() and recent.file.exists() and mine.file.exists()

@@ -6,14 +6,17 @@ function of the text alone, so its result is kept in ``$XDG_CACHE_HOME/parasol-g
 per repository root, under the SHA-256 of the text: an edited file has another key and is parsed again, and a
 stale entry can never be used. Only results that JSON holds exactly (strings, numbers, booleans, null, lists,
 string-keyed maps) are kept; anything else (a date, a binary scalar) is parsed every time. A cache that cannot
-be read or written costs the parse and nothing else. Each run keeps only the entries it used.
+be read or written costs the parse and nothing else. Each run keeps only the entries it used, and a
+repository's file not used for :data:`KEEP_DAYS` days is removed (test runs and CI checkouts leave many roots).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,8 @@ import yaml
 from ..errors import InputError
 from ..fsutil import atomic_write, cache_dir
 from .objects import Loader
+
+KEEP_DAYS = 30
 
 
 class ParsedKustomizations:
@@ -54,6 +59,11 @@ class ParsedKustomizations:
             atomic_write(self.file, json.dumps(self.used, separators=(",", ":")).encode())
         except (OSError, InputError):  # a read-only or full cache folder only costs the next run a parse
             return
+        oldest = time.time() - KEEP_DAYS * 86400
+        for other in self.file.parent.glob("kustomizations-*.json"):
+            with contextlib.suppress(OSError):
+                if other.stat().st_mtime < oldest:
+                    other.unlink()
 
 
 def _json_exact(value: Any) -> bool:
