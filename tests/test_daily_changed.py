@@ -93,3 +93,27 @@ def test_without_a_git_repository_changed_is_bad_input(tmp_path: Path) -> None:
     root = write_repo(tmp_path / "plain", services=("orders",))
     res = run_cli("validate", str(root), "--changed")
     assert res.exit_code == 2 and "needs a git repository" in res.stderr
+
+
+def test_findings_the_scope_drops_cost_no_second_build(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from parasol_gitops.validate.render import Renderer
+
+    overlay = repo / "services" / "payments" / "overlays" / "staging" / "kustomization.yaml"
+    overlay.write_text(overlay.read_text() + "commonLabels: {team: payments}\n")
+    git(repo, "commit", "-qam", "payments staging label")
+    located: list[set[str]] = []
+    real = Renderer.attach_sources
+    monkeypatch.setattr(Renderer, "attach_sources", lambda self, rels: located.append(set(rels)) or real(self, rels))
+    data = changed(repo, "--changed=main")
+    assert data["ok"] is True and data["stats"]["changed"]["skipped"]
+    # the overlay alone misses its namespace's default-deny (built in platform/): judged on partial objects, dropped
+    assert "PGO-NETPOL-DEFAULT-DENY" in data["stats"]["changed"]["not_judged"]
+    assert all(rels <= {"bootstrap"} for rels in located)  # bootstrap: remote base, never rebuilt
+    # a finding the scope keeps still names the file that declares the object
+    edit_yaml(repo / "services/payments/overlays/staging/kustomization.yaml",
+              lambda d: d[0]["images"][0].update(newTag="latest"))
+    data = changed(repo, "--changed=main")
+    assert located and "services/payments/overlays/staging" in located[-1]
+    [tag] = [f for f in data["findings"] if f["where"].startswith("services/payments/")
+             and "latest" in f["message"]]
+    assert tag["where"] != "services/payments/overlays/staging"

@@ -55,7 +55,7 @@ def validate(path: Path, fmt: str, schema_locations: tuple[str, ...], kube_versi
         if not path.is_dir():
             from ..errors import InputError
 
-            raise InputError(f"{path}: not a folder")
+            raise InputError(t("validate.input.not_folder", path=path))
         if changed and str(path) == "." and Path(changed).is_dir() and not _is_ref(Path(changed), changed):
             # `validate --changed DIR`: click gave the folder to --changed; a folder that is no ref is the PATH
             path, changed = Path(changed), ""

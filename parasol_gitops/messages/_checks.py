@@ -40,6 +40,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "replace the symlink or the ../ path with files inside the repository",
         "ja": "シンボリックリンクや ../ のパスを、リポジトリ内のファイルに置き換えてください",
     },
+    "check.PGO-OUTSIDE-ROOT.msg.not_read": {
+        "en": "resolves outside the repository root: not read",
+        "ja": "リポジトリのルートの外を指しています: 読み込みません",
+    },
     "check.PGO-INPUT-LIMIT.title": {
         "en": "input refused: not a regular file, or above the size limit",
         "ja": "入力を拒否: 通常ファイルでない、またはサイズ上限を超える",
@@ -47,6 +51,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check.PGO-INPUT-LIMIT.hint": {
         "en": "keep manifests as regular files under 8 MiB (32 MiB per build); remove FIFOs and device links",
         "ja": "マニフェストは 8 MiB 未満の通常ファイルに（ビルドごとに 32 MiB まで）。FIFO やデバイスへのリンクは削除してください",
+    },
+    "check.PGO-INPUT-LIMIT.msg.not_regular": {
+        "en": "not a regular file (FIFO, socket or device): not read",
+        "ja": "通常ファイルではありません（FIFO・ソケット・デバイス）: 読み込みません",
+    },
+    "check.PGO-INPUT-LIMIT.msg.too_big": {
+        "en": "{size} bytes, above the {limit}-byte limit: not read",
+        "ja": "{size} バイトで上限 {limit} バイトを超えています: 読み込みません",
+    },
+    "check.PGO-INPUT-LIMIT.msg.grew": {
+        "en": "above the {limit}-byte limit: not read",
+        "ja": "上限 {limit} バイトを超えています: 読み込みません",
     },
     "check.PGO-HELM-RENDER.title": {
         "en": "Helm chart does not render",

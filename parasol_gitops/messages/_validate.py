@@ -122,4 +122,38 @@ MESSAGES: dict[str, dict[str, str]] = {
     "drill.pending.old": {"en": "latest drill {file} is older than {days} days", "ja": "最新の訓練 {file} は {days} 日より前のものです"},
     "drill.pending.none": {"en": "no drill recorded in {folder}/", "ja": "{folder}/ に訓練の記録がありません"},
     "drill.unreadable": {"en": " ({n} unreadable record(s): {files})", "ja": "（読めない記録 {n} 件: {files}）"},
+    # errors of validate's input (exit 2)
+    "validate.input.not_folder": {"en": "{path}: not a folder", "ja": "{path}: フォルダではありません"},
+    "validate.input.no_repository": {
+        "en": "{path}: no kustomization.yaml or Helm chart found: is this a GitOps repository?",
+        "ja": "{path}: kustomization.yaml も Helm チャートも見つかりません。GitOps リポジトリですか？",
+    },
+    "validate.input.kube_version": {
+        "en": "--kube-version '{version}' is not a version like 1.31.0",
+        "ja": "--kube-version '{version}' は 1.31.0 のようなバージョンではありません",
+    },
+    "validate.input.kube_too_new": {
+        "en": "--kube-version {version}: schemas go up to {latest}",
+        "ja": "--kube-version {version}: スキーマは {latest} までしかありません",
+    },
+    "validate.input.kube_too_old": {
+        "en": "--kube-version {version}: no schemas that old",
+        "ja": "--kube-version {version}: その古さのスキーマはありません",
+    },
+    "validate.input.schema_folder_missing": {
+        "en": "--schema-location {loc}: folder {folder} does not exist",
+        "ja": "--schema-location {loc}: フォルダ {folder} がありません",
+    },
+    "validate.input.schema_location": {
+        "en": "--schema-location {loc}: not a folder, URL or template",
+        "ja": "--schema-location {loc}: フォルダ・URL・テンプレートのいずれでもありません",
+    },
+    "validate.input.no_kustomize": {
+        "en": "neither kustomize nor kubectl is on PATH: validate needs one of them to build the overlays",
+        "ja": "PATH に kustomize も kubectl もありません。validate はオーバーレイのビルドにどちらかを使います",
+    },
+    "validate.input.no_kustomize.hint": {
+        "en": "install kubectl (it embeds kustomize) or kustomize v5 and run again",
+        "ja": "kubectl（kustomize を内蔵）または kustomize v5 をインストールして再実行してください",
+    },
 }

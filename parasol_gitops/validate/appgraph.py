@@ -341,8 +341,8 @@ def _services(root: Path, graph: AppGraph, renderer: Renderer, answers: dict[str
         if folder.is_dir():
             services.update(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
     overlay_envs: set[str] = set()
-    for rel in renderer.kustomizations:
-        m = _SERVICE_OVERLAY.search(rel)
+    for folder_rel in renderer.kustomizations:
+        m = _SERVICE_OVERLAY.search(folder_rel)
         if m:
             overlay_envs.add(m.group(2))
     deployed: dict[tuple[str, str], list[str]] = {}
@@ -360,9 +360,9 @@ def _services(root: Path, graph: AppGraph, renderer: Renderer, answers: dict[str
             if m:
                 files = [str(v) for v in ((src.get("helm") or {}).get("valueFiles") or [])]
                 for vf in files:
-                    env = re.fullmatch(r"values-([^/]+)\.ya?ml", Path(vf).name)
-                    if env:
-                        deployed.setdefault((m.group(1), env.group(1)), []).append(app.name)
+                    values_env = re.fullmatch(r"values-([^/]+)\.ya?ml", Path(vf).name)
+                    if values_env:
+                        deployed.setdefault((m.group(1), values_env.group(1)), []).append(app.name)
     envs_answer = [e.get("name") for e in answers.get("environments") or [] if isinstance(e, dict)]
     if envs_answer:
         environments = sorted({str(e) for e in envs_answer if e})

@@ -41,9 +41,12 @@ def scan(root: Path) -> dict[str, list[int]]:
     return dict(sorted(found.items()))
 
 
-def apply(root: Path, findings: list[Finding]) -> list[Finding]:
-    """``findings`` with one PGO-CONFLICT-MARKERS per conflicted file and without those the file causes."""
-    conflicted = scan(root)
+def apply(root: Path, findings: list[Finding], conflicted: dict[str, list[int]] | None = None) -> list[Finding]:
+    """``findings`` with one PGO-CONFLICT-MARKERS per conflicted file and without those the file causes.
+
+    ``conflicted`` is what :func:`scan` found, when the caller scanned earlier (while builds were running).
+    """
+    conflicted = scan(root) if conflicted is None else conflicted
     if not conflicted:
         return findings
     kept = [f for f in findings if not _caused_by(f, conflicted)]

@@ -13,6 +13,7 @@ import yaml
 
 from . import sandbox
 from .objects import Loader
+from .parsed import ParsedKustomizations
 from .tree import rel as _rel
 from .tree import walk
 
@@ -44,11 +45,12 @@ Kustomizations = dict[str, Kustomization]
 def discover(root: Path) -> Kustomizations:
     """Every kustomization below ``root`` (a resolved path), keyed by its repository-relative folder."""
     found: Kustomizations = {}
+    parsed = ParsedKustomizations(root)
     for here, _dirnames, filenames in walk(root):
         for name in KUSTOMIZATION_FILES:
             if name in filenames:
                 rel = _rel(root, here)
-                found[rel] = parse_kustomization(root, rel, here / name)
+                found[rel] = parse_kustomization(root, rel, here / name, parsed)
                 break
     # kustomize follows every include, also into folders the walk skips (dot-folders, node_modules …):
     # those are scanned too, or a remote reference there would be fetched
@@ -61,18 +63,20 @@ def discover(root: Path) -> Kustomizations:
         file = next((folder / n for n in KUSTOMIZATION_FILES if (folder / n).is_file()), None)
         if file is None:
             continue
-        k = parse_kustomization(root, rel, file)
+        k = parse_kustomization(root, rel, file, parsed)
         k.hidden = True
         found[rel] = k
         pending.extend(k.local_refs)
+    parsed.save()
     return found
 
 
-def parse_kustomization(root: Path, rel: str, file: Path) -> Kustomization:
+def parse_kustomization(root: Path, rel: str, file: Path, parsed: ParsedKustomizations | None = None) -> Kustomization:
     base = root / rel
     problems: list[tuple[str, str, str]] = []
     try:
-        data = yaml.load(sandbox.read_text(root, file), Loader=Loader) or {}
+        text = sandbox.read_text(root, file)
+        data = (parsed.load(text) if parsed is not None else yaml.load(text, Loader=Loader)) or {}
     except sandbox.Refused as exc:
         data = {}
         problems.append((exc.check, "", str(exc)))
@@ -92,7 +96,7 @@ def parse_kustomization(root: Path, rel: str, file: Path) -> Kustomization:
         if refused is not None:
             problems.append((refused[0], key, f"{ref}: {refused[1]}: folder not built"))
             continue
-        target = target.resolve()
+        target = sandbox.resolve(target)
         if key.split("[", 1)[0] in _INCLUDES and target.is_dir():
             local.append(_rel(root, target))
         else:
@@ -111,12 +115,8 @@ def _pinned_base(key: str, ref: str) -> bool:
 
 def charts(root: Path) -> list[str]:
     """Every chart folder below ``root``; subcharts render with their parent, so none below a chart."""
-    found: list[str] = []
-    for here, dirnames, filenames in walk(root):
-        if "Chart.yaml" in filenames:
-            found.append(_rel(root, here))
-            dirnames[:] = []
-    return sorted(found)
+    return sorted(_rel(root, here) for here, _dirnames, filenames
+                  in walk(root, leaf=lambda _here, files: "Chart.yaml" in files) if "Chart.yaml" in filenames)
 
 
 # ---- the include graph ------------------------------------------------------------------------------------

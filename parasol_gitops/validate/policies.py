@@ -21,24 +21,22 @@ Definitions the checks use (stated here because they are choices):
 - plaintext Secret: a ``v1/Secret`` with ``data`` or ``stringData`` (a kustomize secretGenerator makes one too);
 - analysis: a canary Rollout has background ``analysis`` or an ``analysis`` step; a blue-green one has pre- or
   post-promotion analysis; every referenced AnalysisTemplate exists;
-- a service is covered by alert rules / a dashboard / a ServiceMonitor when its name appears as a whole word
-  in a PrometheusRule, in a dashboard (ConfigMap labelled ``grafana_dashboard`` or a GrafanaDashboard), or in
-  a ServiceMonitor/PodMonitor (name, labels or selector);
-- state: a namespace holds state when it has a StatefulSet, a PersistentVolumeClaim or a CloudNativePG
-  ``Cluster``; it is covered by a Velero ``Schedule`` whose ``template.includedNamespaces`` holds it (or ``*``)
-  and does not exclude it, or — when its only state is CNPG clusters — by a CNPG ``ScheduledBackup`` there.
+- alerts, dashboards, monitors per service and backups per namespace: see :mod:`.coverage`.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable
 from typing import Any
 
-from . import capacity
+from . import capacity, coverage
+from .coverage import backup_covered, mentions, monitoring_coverage
 from .findings import Finding, finding, finding_t
 from .render import Obj
+
+# the coverage names stay importable from here: status vms5 reads them as policies.*
+__all__ = ["backup_covered", "check_all", "image_problem", "mentions", "monitoring_coverage", "pod_labels",
+           "pod_spec"]
 
 POD_TEMPLATE_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "Rollout"}
 LONG_RUNNING = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout"}
@@ -67,7 +65,7 @@ def pod_labels(obj: Obj) -> dict[str, str]:
 
 
 def _containers(ps: dict[str, Any]) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     for key in ("initContainers", "containers", "ephemeralContainers"):
         out.extend(c for c in ps.get(key) or [] if isinstance(c, dict))
     return out
@@ -88,8 +86,8 @@ def check_all(objects: list[Obj], services: Iterable[str]) -> list[Finding]:
     out.extend(_pdb_and_hpa(objects))
     out.extend(capacity.check(objects))
     out.extend(_rollout_analysis(objects))
-    out.extend(_service_monitoring(objects, services))
-    out.extend(_backups(objects))
+    out.extend(coverage.service_monitoring(objects, services))
+    out.extend(coverage.backups(objects))
     return out
 
 
@@ -290,12 +288,12 @@ def _rollout_analysis(objects: list[Obj]) -> list[Finding]:
             blocks = [bg.get("prePromotionAnalysis"), bg.get("postPromotionAnalysis")]
         else:
             continue
-        blocks = [b for b in blocks if isinstance(b, dict)]
-        if not blocks:
+        analyses: list[dict[str, Any]] = [b for b in blocks if isinstance(b, dict)]
+        if not analyses:
             out.append(finding_t("PGO-ROLLOUT-ANALYSIS", r.where, r.label, msg="msg.strategy",
                                  strategy=next(iter(strategy))))
             continue
-        for b in blocks:
+        for b in analyses:
             refs.extend(t for t in b.get("templates") or [] if isinstance(t, dict))
         missing = sorted({t.get("templateName", "") for t in refs if not (
             (t.get("clusterScope") and t.get("templateName") in cluster_templates) or
@@ -305,109 +303,3 @@ def _rollout_analysis(objects: list[Obj]) -> list[Finding]:
             out.append(finding_t("PGO-ROLLOUT-ANALYSIS", r.where, r.label, msg="msg.template",
                                  names=", ".join(missing)))
     return out
-
-
-# ---- monitoring ---------------------------------------------------------------------------------------
-_WORD = re.compile(r"[a-z0-9-]+")
-
-
-def mentions(text: str, name: str) -> bool:
-    """``name`` occurs in ``text`` as a whole word: not inside a longer run of ``[a-z0-9-]``."""
-    return name in _WORD.findall(text)
-
-
-def monitoring_coverage(objects: list[Obj], services: Iterable[str]) -> dict[str, dict[str, bool]]:
-    """Per service: has ``alerts``, ``dashboard``, ``monitor`` (ServiceMonitor/PodMonitor)."""
-    def words(objs: Iterable[Any]) -> set[str]:
-        found: set[str] = set()
-        for o in objs:
-            found.update(_WORD.findall(json.dumps(o, sort_keys=True)))
-        return found
-
-    rules = words(o.data for o in objects if o.kind == "PrometheusRule")
-    dashboards = words(o.data for o in objects
-                       if (o.kind == "ConfigMap" and "grafana_dashboard" in ((o.data.get("metadata") or {})
-                                                                             .get("labels") or {}))
-                       or o.kind == "GrafanaDashboard")
-    monitors = words({"m": o.data.get("metadata"), "s": (o.data.get("spec") or {}).get("selector")}
-                     for o in objects if o.kind in ("ServiceMonitor", "PodMonitor"))
-    traced = words(o.data.get("metadata") for o in objects if _exports_traces(o))
-    logs = any(_ships_logs(o) for o in objects)
-    return {svc: {"alerts": svc in rules, "dashboard": svc in dashboards, "monitor": svc in monitors,
-                  "logs": logs, "traces": svc in traced}
-            for svc in services}
-
-
-# A log pipeline is a store plus a shipper; any of these deploys one of the two halves the others expect.
-LOG_CHARTS = frozenset({"loki", "loki-stack", "alloy", "promtail", "fluent-bit", "vector", "opentelemetry-collector"})
-LOG_KINDS = frozenset({"LokiStack", "OpenTelemetryCollector", "Alloy"})
-
-
-def _ships_logs(o: Obj) -> bool:
-    """An object that deploys log aggregation: an Argo CD Application of a log chart, or a collector resource."""
-    if o.kind in LOG_KINDS:
-        return True
-    if o.kind != "Application" or not o.api_version.startswith("argoproj.io/"):
-        return False
-    spec = o.data.get("spec") or {}
-    sources = [spec.get("source") or {}, *(spec.get("sources") or [])]
-    return any(isinstance(src, dict) and str(src.get("chart") or "") in LOG_CHARTS for src in sources)
-
-
-def _exports_traces(o: Obj) -> bool:
-    """A workload or its ConfigMap that sends OpenTelemetry traces somewhere (a non-empty OTLP endpoint)."""
-    key = "OTEL_EXPORTER_OTLP_ENDPOINT"
-    if o.kind == "ConfigMap":
-        return bool(str((o.data.get("data") or {}).get(key) or "").strip())
-    if o.kind not in ("Deployment", "Rollout", "StatefulSet"):
-        return False
-    pod = ((o.data.get("spec") or {}).get("template") or {}).get("spec") or {}
-    return any(isinstance(e, dict) and e.get("name") == key and str(e.get("value") or "").strip()
-               for c in pod.get("containers") or [] if isinstance(c, dict) for e in c.get("env") or [])
-
-
-def _service_monitoring(objects: list[Obj], services: Iterable[str]) -> list[Finding]:
-    out = []
-    for svc, cov in monitoring_coverage(objects, services).items():
-        where = f"services/{svc}"
-        if not cov["alerts"]:
-            out.append(finding_t("PGO-SERVICE-ALERTS", where, svc=svc))
-        if not cov["dashboard"]:
-            out.append(finding_t("PGO-SERVICE-DASHBOARD", where, svc=svc))
-        if not cov["monitor"]:
-            out.append(finding_t("PGO-SERVICE-MONITOR", where, svc=svc))
-    return out
-
-
-# ---- backups -----------------------------------------------------------------------------------------
-def stateful_namespaces(objects: list[Obj]) -> dict[str, list[Obj]]:
-    state: dict[str, list[Obj]] = {}
-    for o in objects:
-        if o.kind in ("StatefulSet", "PersistentVolumeClaim") or (
-                o.kind == "Cluster" and o.api_version.startswith("postgresql.cnpg.io/")):
-            state.setdefault(o.namespace or "default", []).append(o)
-    return state
-
-
-def backup_covered(objects: list[Obj]) -> dict[str, bool]:
-    schedules = [o for o in objects if o.kind == "Schedule" and o.api_version.startswith("velero.io/")]
-    cnpg_backups = {o.namespace for o in objects if o.kind == "ScheduledBackup"}
-    result = {}
-    for ns, objs in stateful_namespaces(objects).items():
-        covered = False
-        for s in schedules:
-            tpl = (s.data.get("spec") or {}).get("template") or {}
-            inc = [str(x) for x in tpl.get("includedNamespaces") or ["*"]]
-            exc = [str(x) for x in tpl.get("excludedNamespaces") or []]
-            if (ns in inc or "*" in inc) and ns not in exc:
-                covered = True
-        if not covered and all(o.kind == "Cluster" for o in objs) and ns in cnpg_backups:
-            covered = True
-        result[ns] = covered
-    return result
-
-
-def _backups(objects: list[Obj]) -> list[Finding]:
-    state = stateful_namespaces(objects)
-    return [finding_t("PGO-BACKUP", state[ns][0].where, ns=ns, kinds=", ".join(sorted({o.kind for o in state[ns]})))
-            for ns, ok in sorted(backup_covered(objects).items()) if not ok]

@@ -21,14 +21,13 @@ import hashlib
 import json
 import re
 import threading
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..fsutil import cache_dir
+from ..messages import t
 
 _PLACEHOLDER = re.compile(r"\{\{\s*\.(\w+)\s*\}\}")
 
@@ -67,15 +66,16 @@ class CoreSchemas:
 
         wanted = self.kube_version.removeprefix("v")
         if not re.fullmatch(r"\d+\.\d+(\.\d+)?", wanted):
-            raise InputError(f"--kube-version '{self.kube_version}' is not a version like 1.31.0")
+            raise InputError(t("validate.input.kube_version", version=self.kube_version))
         mm = utils.major_minor(wanted)
         latest = utils.latest_version()
         key = _version_key
         if key(mm) > key(utils.major_minor(latest)):
-            raise InputError(f"--kube-version {self.kube_version}: schemas go up to {utils.major_minor(latest)}")
+            raise InputError(t("validate.input.kube_too_new", version=self.kube_version,
+                                latest=utils.major_minor(latest)))
         candidates = [v for v in utils.all_versions() if key(utils.major_minor(v)) <= key(mm)]
         if not candidates:
-            raise InputError(f"--kube-version {self.kube_version}: no schemas that old")
+            raise InputError(t("validate.input.kube_too_old", version=self.kube_version))
         self.schema_version = candidates[-1]
         self._defs: Any = None
 
@@ -125,9 +125,9 @@ class CustomSchemas:
                 base = Path(_PLACEHOLDER.split(loc)[0] or ".")
                 # the text before the first placeholder must be an existing folder (or a folder prefix)
                 if not base.exists() and not base.parent.exists():
-                    raise InputError(f"--schema-location {loc}: folder {base} does not exist")
+                    raise InputError(t("validate.input.schema_folder_missing", loc=loc, folder=base))
             elif not Path(loc).is_dir():
-                raise InputError(f"--schema-location {loc}: not a folder, URL or template")
+                raise InputError(t("validate.input.schema_location", loc=loc))
 
     def validator(self, group: str, version: str, kind: str) -> Any | None:
         key = (group, version, kind)
@@ -162,6 +162,11 @@ class CustomSchemas:
         return None
 
     def _fetch(self, url: str) -> Any | None:
+        # imported here: urllib.request (with http.client) costs ~70 ms of every start, and most runs read
+        # schemas from folders only
+        import urllib.error
+        import urllib.request
+
         folder = cache_dir("schemas")
         cached = folder / (hashlib.sha256(url.encode()).hexdigest() + ".json")
         found = _read_json(cached)
