@@ -22,5 +22,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "値に {what} が含まれています。CI スクリプトへの注入になり得るため削除してください",
     },
     "written": {"en": "wrote {path}", "ja": "{path} を書き出しました"},
+    "git.failed": {
+        "en": "git {command} failed in {path}: {detail}",
+        "ja": "{path} で git {command} が失敗しました: {detail}",
+    },
     "unchanged": {"en": "unchanged {path}", "ja": "変更なし {path}"},
 }
