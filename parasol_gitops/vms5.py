@@ -41,13 +41,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import drill, perf
 from .messages import t
+from .table import pad, width
 from .validate import policies
 from .validate.engine import Result
 from .validate.render import Obj
@@ -337,10 +337,10 @@ def operational_items(facts: _Facts) -> list[Item]:
 
 def as_text(v: Vms5) -> str:
     lines = [t("vms5.title", score=v.score, band=v.band, date=v.date), "", t("vms5.gates")]
-    w = max(_width(t(f"vms5.gate.{g.id}")) for g in v.gates)
+    w = max(width(t(f"vms5.gate.{g.id}")) for g in v.gates)
     for g in v.gates:
         name = t(f"vms5.gate.{g.id}")
-        lines.append(f"  {status_mark(g.status)} {name}{' ' * (w - _width(name))}  {_word(g.value):>8}  {g.reason}")
+        lines.append(f"  {status_mark(g.status)} {pad(name, w)}  {_word(g.value):>8}  {g.reason}")
     for cl in ("infrastructure", "deployment", "operational"):
         lines += ["", t(f"vms5.checklist.{cl}")]
         for i in (i for i in v.items if i.checklist == cl):
@@ -364,11 +364,6 @@ def as_markdown(v: Vms5) -> str:
     lines += [f"- {a}" for a in v.next_actions] or ["- " + t("vms5.none")]
     lines += ["", f"_{t('vms5.bands')}_"]
     return "\n".join(lines) + "\n"
-
-
-def _width(text: str) -> int:
-    """Terminal columns: East Asian wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _word(value: str) -> str:

@@ -123,6 +123,12 @@ def generate(dest: Path, spec: PlatformSpec, *, src: str | None = None, vcs_ref:
     return Result("updated", dest, sorted(after), changed=changed, hand_edits_committed=hand_edits)
 
 
+def artifacts(files: list[str]) -> list[str]:
+    """Top-level entries of the repository: the documents by name, folders with a trailing slash."""
+    tops = {rel.split("/", 1)[0] + ("/" if "/" in rel else "") for rel in files}
+    return sorted(x for x in tops if not x.startswith("."))
+
+
 def regenerate_part(dest: Path, spec: PlatformSpec, part: str, *, src: str | None = None,
                     vcs_ref: str | None = None) -> list[str]:
     """Re-render and copy only the files of ``part`` into ``dest``; returns the files written (changed)."""

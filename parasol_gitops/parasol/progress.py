@@ -18,13 +18,14 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import InputError
 from .project import ParasolProject
 
 NOW_ENV = "PARASOL_GITOPS_NOW"
 BACKUP_SUFFIX = ".bak"
+T = TypeVar("T")
 
 
 def now_iso(now: str | None = None) -> str:
@@ -217,6 +218,41 @@ def restore(project: ParasolProject, previous_backup: bytes | None, *, written: 
         bak.unlink(missing_ok=True)
     else:
         atomic_write(bak, previous_backup)
+
+
+def tracked(project: ParasolProject, work: Callable[[], T], artifacts: Callable[[T], list[str]],
+            ) -> tuple[T, Path | None]:
+    """Run ``work`` (the generation) with phase 7 marked ``in_progress`` meanwhile and ``completed`` with its
+    ``artifacts`` afterwards; on any failure, or an interrupt, parasol.yaml and its backup are put back as they
+    were. Returns what ``work`` returned and the backup kept (``auto_backup`` or a cleaned file), else None."""
+    started = now_iso()
+    bak = backup_path(project)
+    previous_backup = bak.read_bytes() if bak.is_file() else None
+    keep_backup = bool(project.setting("auto_backup", False)) or project.contaminated
+    marked = mark_started(project, started)
+    write(project, marked, backup=keep_backup, redo=lambda fresh: mark_started(fresh, started))
+    try:
+        result = work()
+        made = artifacts(result)
+        done = now_iso()
+        write(project, mark_completed(project, started, done, made), backup=False,
+              redo=lambda fresh: mark_completed(fresh, started, done, made))
+    except BaseException:
+        restore(project, previous_backup, written=marked)
+        raise
+    return result, bak if keep_backup else None
+
+
+def phase6_missing(project: ParasolProject, guides: bool) -> list[str]:
+    """Why phase 6 (implementation) does not count as done: its status, and the guides that are not there."""
+    from ..messages import t
+
+    status = str(project.phase("phase6").get("status") or "pending")
+    if status == "completed" or guides:
+        return []
+    return [t("parasol.phase6_missing.status", status=status),
+            t("parasol.phase6_missing.guides",
+              pattern="outputs/6-implementation/services/<Service>/<BC>/implementation-guide.md")]
 
 
 def interrupted_run(project: ParasolProject) -> str | None:
