@@ -189,8 +189,8 @@ def update_speedups(dest: Path) -> Iterator[None]:
         try:
             yield
         finally:
-            for name, value in saved.items():
-                setattr(worker_cls, name, value)
+            for name, original in saved.items():
+                setattr(worker_cls, name, original)
 
 
 def _plain_answers(worker: Any) -> dict[str, Any] | None:

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import git, messages
+from . import git, messages, yamlio
 from .errors import InputError
 
 ANSWERS_FILE = ".copier-answers.yml"
@@ -50,14 +50,12 @@ def bundled_template() -> str:
 
 def load_data_file(path: Path) -> dict[str, Any]:
     """Answers from a YAML file (a mapping of question name → answer) as plain data."""
-    from . import yamlio
-
     data = yamlio.load_data_file(path)
     if data is None:
         return {}
     if not isinstance(data, Mapping):
         raise InputError(messages.t("template.scaffold.data_file_not_mapping", path=str(path)))
-    return _plain(data)
+    return yamlio.plain(data)
 
 
 def copy(
@@ -154,9 +152,9 @@ def _staged_update(dest: Path, answers: dict[str, Any], vcs_ref: str | None, tem
         for note in notes:
             click.echo(note, err=True)
         _require_clean(dest)
-        from . import template_cache, yamlio
+        from . import template_cache
 
-        recorded = yamlio.load_file(dest / ANSWERS_FILE, display=ANSWERS_FILE) or {}
+        recorded = yamlio.load_data_file(dest / ANSWERS_FILE, display=ANSWERS_FILE) or {}
         vcs_ref = template_cache.prepare_update(dest, recorded, vcs_ref, template)
         with os_errors(dest), owned_tempdir_for_process():
             return staging.staged_update(repo, run)
@@ -239,11 +237,10 @@ def _shown(root: Path | None, rel: str) -> str:
 
 def _check_spec(root: Path, *, shown: Path | None = None) -> None:
     """The answers Copier accepted must also be a valid platform spec (calls to unknown services …)."""
-    from . import yamlio
     from .spec import PlatformSpec
 
     answers = yamlio.load_data_file(root / ANSWERS_FILE, display=_shown(shown, ANSWERS_FILE))
-    PlatformSpec.from_answers(_plain(answers or {}), source=_shown(shown, ANSWERS_FILE))
+    PlatformSpec.from_answers(yamlio.plain(answers or {}), source=_shown(shown, ANSWERS_FILE))
 
 
 def _write_ci(root: Path, *, prune_other_targets: bool, shown: Path | None = None) -> list[str]:
@@ -251,7 +248,6 @@ def _write_ci(root: Path, *, prune_other_targets: bool, shown: Path | None = Non
     spec_path = root / PIPELINE_FILE
     if not spec_path.is_file():
         return []
-    from . import yamlio
     from .fsutil import write_files
     from .pipeline import TARGETS, files_for_target, load_spec, synthesize
 
@@ -275,22 +271,9 @@ def _merge_data(data: Mapping[str, Any] | None, data_file: Path | None) -> dict[
     merged: dict[str, Any] = {}
     if data_file is not None:
         merged.update(load_data_file(Path(data_file)))
-    merged.update(_plain(data or {}))
+    merged.update(yamlio.plain(data or {}))
     # Copier's own bookkeeping keys in an answers file passed as data would confuse it.
     return {k: v for k, v in merged.items() if not str(k).startswith("_")}
-
-
-def _plain(value: Any) -> Any:
-    """ruamel round-trip types → plain dict/list/str so Copier serialises them like any answer."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, bool | int | float) or value is None:
-        return value
-    if isinstance(value, str):
-        return str(value)
-    return value
 
 
 def _require_new_folder(dest: Path) -> None:

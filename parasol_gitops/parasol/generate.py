@@ -23,12 +23,13 @@ from typing import Any
 from .. import git
 from ..errors import CheckFailed, InputError, SpecError
 from ..messages import t
+from ..scaffold import ANSWERS_FILE
 from ..spec import PlatformSpec
+from ..yamlio import plain
 from .discovery import Discovery
 from .project import ParasolProject
 
 PLATFORM_DIR = "7-platform"
-ANSWERS_FILE = ".copier-answers.yml"
 HAND_EDITS_MESSAGE = "hand edits before parasol-gitops update"
 FALLBACK_AUTHOR = ("parasol-gitops", "parasol-gitops@localhost")
 
@@ -65,23 +66,15 @@ def build_spec(project: ParasolProject, discovery: Discovery) -> PlatformSpec:
     overrides = project.setting("platform")
     if overrides is not None:
         if not isinstance(overrides, dict):
-            raise SpecError("parasol.yaml", "settings.platform", "must be a mapping of template answers")
+            raise SpecError("parasol.yaml", "settings.platform", t("parasol.yaml.platform_not_mapping"))
         for key, value in overrides.items():
             if key not in OVERRIDABLE:
                 raise SpecError("parasol.yaml", f"settings.platform.{key}",
-                                f"unknown or not overridable (choose {', '.join(OVERRIDABLE)})")
-            answers[str(key)] = _plain(value)
+                                t("parasol.yaml.platform_unknown", choices=", ".join(OVERRIDABLE)))
+            answers[str(key)] = plain(value)
     answers["services"] = [asdict(found.service) for found in discovery.services]
     spec = PlatformSpec.from_answers(answers, source="discovered services")
     return spec
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 @dataclass
