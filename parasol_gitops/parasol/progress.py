@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import InputError
+from ..messages import t
 from .project import ParasolProject
 
 NOW_ENV = "PARASOL_GITOPS_NOW"
@@ -35,7 +36,7 @@ def now_iso(now: str | None = None) -> str:
         try:
             parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            raise InputError(f"{NOW_ENV}: '{value}' is not an ISO 8601 date-time") from None
+            raise InputError(t("parasol.bad_now", env=NOW_ENV, value=value)) from None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=dt.UTC)
     else:
@@ -245,7 +246,7 @@ def tracked(project: ParasolProject, work: Callable[[], T], artifacts: Callable[
 
 def phase6_missing(project: ParasolProject, guides: bool) -> list[str]:
     """Why phase 6 (implementation) does not count as done: its status, and the guides that are not there."""
-    from ..messages import t
+
 
     status = str(project.phase("phase6").get("status") or "pending")
     if status == "completed" or guides:
@@ -270,7 +271,7 @@ def run_lock(project: ParasolProject) -> Iterator[None]:
     """Exclusive, non-blocking lock of the project's output folder for one ``platform`` run: a second run at the
     same time is refused (exit 2) instead of interleaving with the first."""
     from ..fsutil import folder_lock
-    from ..messages import t
+
 
     folder = project.output_dir
     with ExitStack() as stack:
