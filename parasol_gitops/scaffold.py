@@ -124,8 +124,7 @@ def _staged_update(dest: Path, answers: dict[str, Any], vcs_ref: str | None, tem
     def run(work: Path) -> list[str]:
         import copier
 
-        from .answer_names import reject_unknown_questions
-        from .copier_speedups import update_speedups
+        from .copier_patches import reject_unknown_questions, update_speedups
 
         # The speed-ups key on the folder Copier updates: the staging clone's copy of the project, not ``dest``.
         with (_copier_errors(hints={"Unknown revision": messages.t("template.scaffold.update_unknown_commit")}),
@@ -210,11 +209,10 @@ def _render_into(
         vcs_ref = vcs_ref or "HEAD"
     else:
         src = template_cache.absolute_source(src)
-    from . import copier_speedups
-    from .answer_names import reject_unknown_questions
+    from . import copier_patches
 
-    with (_copier_errors(), copier_speedups.copy_speedups(),
-          reject_unknown_questions(answers, "--data/--data-file")):
+    with (_copier_errors(), copier_patches.copy_speedups(),
+          copier_patches.reject_unknown_questions(answers, "--data/--data-file")):
         copier.run_copy(
             src,
             str(target),

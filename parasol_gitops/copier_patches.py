@@ -1,10 +1,10 @@
 """Every patch of Copier's internals lives here: the speed-ups of ``new`` (:func:`copy_speedups`) and of
-``update`` (:func:`update_speedups`). Nothing else in the package touches Copier's private names.
+``update`` (:func:`update_speedups`), and the refusal of answers to questions the template does not ask
+(:func:`reject_unknown_questions`). Nothing else in the package touches Copier's private names.
 
-All patches hold for the duration of one copy or update and are removed afterwards. When a Copier release
-renames the internals patched here the commands run unpatched (slower, same output), so the internals are
-listed once in :data:`INTERNALS` and ``tests/test_copier_internals.py`` fails on a Copier upgrade that changes
-any of them, rather than letting the speed-ups switch themselves off unnoticed.
+All patches hold for one copy or update only. When a Copier release renames what they patch, the commands run
+unpatched (slower, same output), so those internals are listed in :data:`INTERNALS` and
+``tests/test_copier_internals.py`` fails on a Copier upgrade that changes any of them.
 
 ``update``: Copier's update renders the template three times (``copier/_main.py``, ``Worker._apply_update``;
 bench/bench_update.py measures it against bare Copier):
@@ -34,7 +34,7 @@ import contextlib
 import functools
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +55,8 @@ INTERNALS: dict[tuple[str, str, str], tuple[str, ...] | None] = {
     ("copier._main", "Worker", "_render_template"): ("self",),
     ("copier._main", "Worker", "_render_allowed"): (
         "self", "dst_relpath", "is_dir", "is_symlink", "expected_contents", "expected_mode"),
+    ("copier._main", "Worker", "run_copy"): ("self",),
+    ("copier._main", "Worker", "run_update"): ("self",),
     ("copier._main", "Worker", "jinja_env"): None,
     ("copier._main", "Worker", "subproject"): None,
     ("copier._main", "Worker", "template"): None,
@@ -66,6 +68,7 @@ INTERNALS: dict[tuple[str, str, str], tuple[str, ...] | None] = {
     ("copier._user_data", "AnswersMap", "hidden"): None,
     ("copier._template", "Template", "url"): None,
     ("copier._template", "Template", "commit"): None,
+    ("copier._template", "Template", "questions_data"): None,
     ("copier._subproject", "Subproject", "local_abspath"): None,
 }
 
@@ -191,6 +194,45 @@ def update_speedups(dest: Path) -> Iterator[None]:
         finally:
             for name, original in saved.items():
                 setattr(worker_cls, name, original)
+
+
+@contextmanager
+def reject_unknown_questions(data: Mapping[str, Any], where: str) -> Iterator[None]:
+    """While active, the first (outermost) Copier run checks ``data`` against the questions of the template version
+    it is about to render, before anything is written (an update's inner renders replay recorded answers, which
+    may name questions an older version had)."""
+    from .answer_names import check
+
+    keys = dict(data)
+    if not keys:
+        yield
+        return
+    try:
+        from copier import _main
+
+        worker_cls = _main.Worker
+        originals = {name: worker_cls.__dict__[name] for name in ("run_copy", "run_update")}
+    except (ImportError, AttributeError, KeyError):
+        yield
+        return
+    done: list[bool] = []
+
+    def guarded(name: str) -> Any:
+        def run(worker: Any, *args: Any, **kwargs: Any) -> Any:
+            if not done:
+                done.append(True)
+                check(keys, worker.template.questions_data, where)
+            return originals[name](worker, *args, **kwargs)
+
+        return run
+
+    for name in originals:
+        setattr(worker_cls, name, guarded(name))
+    try:
+        yield
+    finally:
+        for name, value in originals.items():
+            setattr(worker_cls, name, value)
 
 
 def _plain_answers(worker: Any) -> dict[str, Any] | None:
