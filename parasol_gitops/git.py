@@ -1,9 +1,9 @@
 """The one way this package runs git: the ``git`` command line, through :func:`run` (text) and :func:`run_bytes`.
 
-Why the command line and not GitPython (installed only because Copier needs it): the calls here are plumbing
-(``ls-files -u -z``, ``update-index --index-info``, ``hash-object --stdin``, ``commit-tree``) whose output is
-git's documented, stable format, and Copier itself drives the same ``git`` binary, so both see one git version
-and one configuration. Copier's own git calls stay inside Copier.
+Why the command line and not GitPython: the calls here are plumbing (``ls-files -u -z``, ``update-index
+--index-info``, ``hash-object --stdin``, ``commit-tree``) whose output is git's documented, stable format, and
+Copier drives the same ``git`` binary (through plumbum), so both see one git version and one configuration.
+Nothing in the package imports GitPython any more.
 """
 
 from __future__ import annotations
