@@ -76,29 +76,9 @@ def _run(ctx: click.Context, *, part: str | None, plan: bool) -> None:
     from ..parasol import generate as gen
     from ..parasol import progress
     from ..parasol.plan import decision_lines, plan_lines
-    from ..parasol.project import detect
 
     opts = ctx.obj["platform"]
-    project = detect(opts["project_dir"] or Path.cwd())
-    if ctx.find_root().obj.get("lang_explicit"):  # --lang first, then settings.language, the prose, the locale
-        project.language, project.language_source = messages.detect_language(), "--lang"
-    else:
-        messages.set_language(project.language)
-    click.echo(t("parasol.detected", name=project.name))
-    click.echo(t("parasol.detected.dir", path=str(project.root)))
-    click.echo(t("parasol.detected.outputs", path=str(project.output_dir)))
-    if project.contaminated and project.cleaned is not None:
-        click.echo(t("parasol.cleaned", file=project.yaml_path.name, what=", ".join(project.cleaned.what),
-                     backup=progress.backup_path(project).name), err=True)
-    if not project.output_dir.is_dir():
-        raise InputError(t("parasol.not_initialised", path=str(project.output_dir)))
-    missing = progress.phase6_missing(project, disc.guides_present(project))
-    if missing and not (opts["force"] or plan):
-        raise InputError(t("parasol.phase6_incomplete", missing="; ".join(missing)))
-    if missing:
-        key = "parasol.force_warning" if opts["force"] else "parasol.plan_phase6_warning"
-        click.echo(t(key, missing="; ".join(missing)), err=True)
-
+    project = _project(ctx, opts, plan)
     found = disc.discover(project)
     spec = gen.build_spec(project, found)
     if plan:
@@ -123,8 +103,43 @@ def _run(ctx: click.Context, *, part: str | None, plan: bool) -> None:
         result, backup = progress.tracked(
             project, lambda: gen.generate(dest, spec, src=opts["src"], vcs_ref=opts["vcs_ref"]),
             lambda done: gen.artifacts(done.files))
+    _print_result(result, len(spec.services), backup)
+
+
+def _project(ctx: click.Context, opts: dict[str, Any], plan: bool) -> Any:
+    """The Parasol project around ``--project`` (or the current folder), its language set, checked ready for
+    phase 7 (``--force`` or ``--plan`` turn an unfinished phase 6 into a warning)."""
+    from ..parasol import discovery as disc
+    from ..parasol import progress
+    from ..parasol.project import detect
+
+    project = detect(opts["project_dir"] or Path.cwd())
+    if ctx.find_root().obj.get("lang_explicit"):  # --lang first, then settings.language, the prose, the locale
+        project.language, project.language_source = messages.detect_language(), "--lang"
+    else:
+        messages.set_language(project.language)
+    click.echo(t("parasol.detected", name=project.name))
+    click.echo(t("parasol.detected.dir", path=str(project.root)))
+    click.echo(t("parasol.detected.outputs", path=str(project.output_dir)))
+    if project.contaminated and project.cleaned is not None:
+        click.echo(t("parasol.cleaned", file=project.yaml_path.name, what=", ".join(project.cleaned.what),
+                     backup=progress.backup_path(project).name), err=True)
+    if not project.output_dir.is_dir():
+        raise InputError(t("parasol.not_initialised", path=str(project.output_dir)))
+    missing = progress.phase6_missing(project, disc.guides_present(project))
+    if missing and not (opts["force"] or plan):
+        raise InputError(t("parasol.phase6_incomplete", missing="; ".join(missing)))
+    if missing:
+        key = "parasol.force_warning" if opts["force"] else "parasol.plan_phase6_warning"
+        click.echo(t(key, missing="; ".join(missing)), err=True)
+    return project
+
+
+def _print_result(result: Any, services: int, backup: Path | None) -> None:
+    from ..parasol import generate as gen
+
     if result.hand_edits_committed:
-        click.echo(t("parasol.hand_edits_committed", path=str(dest)))
+        click.echo(t("parasol.hand_edits_committed", path=str(result.dest)))
     if result.mode == "created":  # a new repository: one line per top-level entry, not one per file
         for top in gen.artifacts(result.files):
             count = sum(1 for rel in result.files if rel == top or rel.startswith(top))
@@ -132,9 +147,9 @@ def _run(ctx: click.Context, *, part: str | None, plan: bool) -> None:
     else:
         for rel in result.changed:
             click.echo(t("written", path=f"{gen.PLATFORM_DIR}/{rel}"))
-    click.echo(t("parasol.summary.title", path=str(dest)))
-    click.echo(t("parasol.summary.counts", services=len(spec.services), files=len(result.changed),
+    click.echo(t("parasol.summary.title", path=str(result.dest)))
+    click.echo(t("parasol.summary.counts", services=services, files=len(result.changed),
                  unchanged=len(result.files) - len(result.changed)))
     if backup is not None:
         click.echo(t("parasol.summary.backup", path=str(backup)))
-    click.echo(t("parasol.summary.next", path=str(dest)))
+    click.echo(t("parasol.summary.next", path=str(result.dest)))
