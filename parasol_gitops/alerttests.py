@@ -13,6 +13,7 @@ Nothing is written into the repository (a temporary folder holds the extracted f
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tempfile
@@ -20,9 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .errors import InputError, ToolMissingError
+from . import yamlio
+from .errors import InputError, SpecError, ToolMissingError
 from .messages import t
 
 TESTS_GLOB = "tests/alerts/**/*.test.yaml"
@@ -42,9 +42,15 @@ class Report:
 
 def _load_all(path: Path) -> list[Any]:
     try:
-        return [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d is not None]
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError(t("alerts.unreadable", path=str(path), problem=str(exc).splitlines()[0])) from None
+        return yamlio.load_data_all(yamlio.read_text(path), display=str(path))
+    except SpecError as exc:
+        raise InputError(t("alerts.unreadable", path=str(path), problem=exc.problem)) from None
+
+
+def _promtool_yaml(data: Any) -> str:
+    """What promtool reads: JSON, which is YAML that its YAML 1.1 parser takes as written (every string quoted,
+    so a label value such as ``yes`` or ``on`` stays a string instead of turning into a boolean)."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
 def _rule_groups(path: Path) -> list[Any] | None:
@@ -93,8 +99,7 @@ def run(root: Path) -> Report:
                     return None
                 out = work / "rules" / f"{len(extracted):03d}-{path.stem}.rules.yaml"
                 out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_text(yaml.safe_dump({"groups": _without_annotations(groups)}, sort_keys=False),
-                               encoding="utf-8")
+                out.write_text(_promtool_yaml({"groups": _without_annotations(groups)}), encoding="utf-8")
                 extracted[key] = out
             return extracted[key]
 
@@ -119,7 +124,7 @@ def run(root: Path) -> Report:
             data["rule_files"] = files
             staged = work / "tests" / f"{i:03d}-{test.name}"
             staged.parent.mkdir(parents=True, exist_ok=True)
-            staged.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+            staged.write_text(_promtool_yaml(data), encoding="utf-8")
             staged_rels[str(staged)] = rel
         # One promtool run per kind (it takes many files; a run costs about a second of start-up).
         for args, rels, passed in ((["check", "rules"], rule_rels, report.checked),

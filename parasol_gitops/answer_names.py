@@ -1,16 +1,11 @@
 """Refuse answers to questions the template does not ask (Copier silently ignores them: ``servces=[…]`` would
-generate the default services).
-
-The check runs inside Copier, on the template version Copier is about to render (a local folder, a git URL, a
-tag), so it knows that version's questions without cloning the template a second time. It runs once, on the
-outermost ``run_copy``/``run_update`` (an update's inner renders replay recorded answers, which may name
-questions an older version had), and before anything is written.
+generate the default services). Copier calls :func:`check` through
+:func:`parasol_gitops.copier_patches.reject_unknown_questions`, on the questions of the version it renders.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 from . import messages
@@ -27,38 +22,3 @@ def check(data: Mapping[str, Any], questions: Mapping[str, Any] | list[str], whe
             continue
         raise InputError(messages.t("answers.unknown_question", name=key, where=where, known=", ".join(known))
                          + suggest(key, known))
-
-
-@contextmanager
-def reject_unknown_questions(data: Mapping[str, Any], where: str) -> Iterator[None]:
-    """While active, the first Copier run checks ``data`` against its template's questions."""
-    keys = dict(data)
-    if not keys:
-        yield
-        return
-    try:
-        from copier import _main
-
-        worker_cls = _main.Worker
-        originals = {name: worker_cls.__dict__[name] for name in ("run_copy", "run_update")}
-    except (ImportError, AttributeError, KeyError):
-        yield
-        return
-    done: list[bool] = []
-
-    def guarded(name: str) -> Any:
-        def run(worker: Any, *args: Any, **kwargs: Any) -> Any:
-            if not done:
-                done.append(True)
-                check(keys, worker.template.questions_data, where)
-            return originals[name](worker, *args, **kwargs)
-
-        return run
-
-    for name in originals:
-        setattr(worker_cls, name, guarded(name))
-    try:
-        yield
-    finally:
-        for name, value in originals.items():
-            setattr(worker_cls, name, value)

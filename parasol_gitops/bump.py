@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -68,14 +68,14 @@ def _locked(path: Path, edit: Callable[[str], str]) -> bool:
 
     def change(current: bytes | None) -> bytes:
         if current is None:  # removed by someone else since we looked
-            raise InputError(f"{path}: file not found")
+            raise InputError(t("file.path_missing", path=str(path)))
         check_size(current, display=str(path))
         return edit(current.decode("utf-8")).encode("utf-8")
 
     try:
         return locked_update(path, change)
     except UnicodeDecodeError:
-        raise SpecError(str(path), "", "not UTF-8 text") from None
+        raise SpecError(str(path), "", t("file.not_utf8")) from None
 
 
 def _bumped(path: Path, original: str, image_name: str, new_ref: str, digest: str | None) -> str:
@@ -84,7 +84,7 @@ def _bumped(path: Path, original: str, image_name: str, new_ref: str, digest: st
     _, new_name, tag, _ = parse_image_arg(f"{image_name}={new_ref}")
     doc = load_text(original, display=str(path))
     if doc is None or not hasattr(doc, "get"):
-        raise SpecError(str(path), "", "not a kustomization mapping")
+        raise SpecError(str(path), "", t("bump.not_kustomization"))
     images = doc.get("images")
     if images is None:
         from ruamel.yaml.comments import CommentedSeq
@@ -92,7 +92,7 @@ def _bumped(path: Path, original: str, image_name: str, new_ref: str, digest: st
         images = CommentedSeq()
         doc["images"] = images
     if not isinstance(images, list):
-        raise SpecError(str(path), "images", "must be a list")
+        raise SpecError(str(path), "images", t("bump.images_not_list"))
     image_name = match_image(path, doc, image_name)
     entry = next((e for e in images if hasattr(e, "get") and e.get("name") == image_name), None)
     if entry is None:
@@ -197,12 +197,13 @@ def _bumped_values(path: Path, original: str, image_name: str, new_ref: str, dig
 
     _, new_name, tag, _ = parse_image_arg(f"{image_name}={new_ref}")
     doc = load_text(original, display=str(path))
-    image = doc.get("image") if hasattr(doc, "get") else None
-    if not hasattr(image, "get"):
-        raise SpecError(str(path), "image", "a values file needs an image mapping (repository, tag, digest)")
+    image = doc.get("image") if isinstance(doc, MutableMapping) else None
+    if not isinstance(image, MutableMapping):
+        raise SpecError(str(path), "image", t("bump.values_no_image"))
     repository = image.get("repository")
     if repository not in (image_name, new_name or image_name):
-        raise SpecError(str(path), "image.repository", f"is '{repository}', not '{image_name}'")
+        raise SpecError(str(path), "image.repository",
+                        t("bump.values_other_image", repository=repository, image=image_name))
     if new_name and new_name != repository:
         image["repository"] = new_name
     if tag and image.get("tag") != tag:

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from . import records
 from .errors import InputError
 from .fsutil import locked_update, os_errors
 from .messages import t
@@ -43,46 +42,30 @@ class Drill:
     rpo_minutes: int
 
 
-def parse_date(text: str | None, today: dt.date) -> dt.date:
-    if text is None:
-        return today
-    try:
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(f"--date '{text}' is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC)
-    day = value.date()
-    if day > today:
-        raise InputError(f"--date {day.isoformat()} is in the future: a drill is recorded after it ran")
-    return day
-
-
 def record(root: Path, *, backup: str, result: str, rto_minutes: int, rpo_minutes: int, date: str | None = None,
            today: dt.date | None = None) -> Path:
     """Write the record atomically; refuse to overwrite a different record of the same drill."""
     if not root.is_dir():
-        raise InputError(f"{root}: not a folder")
+        raise InputError(t("dr.not_folder", path=str(root)))
     if not _BACKUP.match(backup):
-        raise InputError(f"--backup '{backup}': use letters, digits, '.', '_' and '-' only (a Velero backup name)")
+        raise InputError(t("dr.bad_backup", backup=backup))
     if result not in RESULTS:
-        raise InputError(f"--result must be one of {', '.join(RESULTS)}")
+        raise InputError(t("dr.bad_result", choices=", ".join(RESULTS)))
     for name, value in (("--rto-minutes", rto_minutes), ("--rpo-minutes", rpo_minutes)):
         if value < 0:
-            raise InputError(f"{name} must be >= 0")
-    day = parse_date(date, today or dt.datetime.now(dt.UTC).date())
+            raise InputError(t("dr.negative", option=name))
+    day = records.parse_date(date, today or dt.datetime.now(dt.UTC).date())
     data = {"date": day.isoformat(), "backup": backup, "result": result, "rto_minutes": rto_minutes,
             "rpo_minutes": rpo_minutes}
-    text = "# Disaster-recovery drill record (parasol-gitops dr record): evidence for the VMS5 DR gate.\n"
-    text += yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    text = records.text("Disaster-recovery drill record (parasol-gitops dr record): evidence for the VMS5 DR gate.",
+                        data)
     rel = f"{DRILL_DIR}/{day.isoformat()}-{backup}.yaml"
     target = root / rel
 
     def change(current: bytes | None) -> bytes:
         # decided under the lock: two records of the same drill at once cannot both "win"
         if current is not None and current != text.encode("utf-8"):
-            raise InputError(f"{rel} already records a different result for this drill; "
-                             "record it under another --date or backup name")
+            raise InputError(t("dr.conflict", path=rel))
         return text.encode("utf-8")
 
     with os_errors(root):
@@ -93,24 +76,17 @@ def record(root: Path, *, backup: str, result: str, rto_minutes: int, rpo_minute
 
 def load(root: Path) -> tuple[list[Drill], list[str]]:
     """Valid records sorted by date (newest last) and the files that are not valid records."""
-    drills: list[Drill] = []
-    invalid: list[str] = []
-    folder = root / DRILL_DIR
-    for f in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
-        rel = f.relative_to(root).as_posix()
-        try:
-            data: Any = yaml.safe_load(f.read_text(encoding="utf-8"))
-            day = data["date"] if isinstance(data["date"], dt.date) else dt.date.fromisoformat(str(data["date"]))
-            drill = Drill(rel, day, str(data["backup"]), str(data["result"]), int(data["rto_minutes"]),
-                          int(data["rpo_minutes"]))
-            if drill.result not in RESULTS:
-                raise ValueError(drill.result)
-        except (yaml.YAMLError, OSError, UnicodeDecodeError, KeyError, TypeError, ValueError):
-            invalid.append(rel)
-            continue
-        drills.append(drill)
+    drills, invalid = records.load(root, DRILL_DIR, _drill)
     drills.sort(key=lambda d: (d.date, d.file))
     return drills, invalid
+
+
+def _drill(rel: str, data: Any) -> Drill:
+    drill = Drill(rel, records.date_of(data), str(data["backup"]), str(data["result"]), int(data["rto_minutes"]),
+                  int(data["rpo_minutes"]))
+    if drill.result not in RESULTS:
+        raise ValueError(drill.result)
+    return drill
 
 
 @dataclass(frozen=True)

@@ -33,13 +33,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .drill import parse_date
-from .errors import InputError
+from . import records, yamlio
+from .errors import InputError, SpecError
 from .fsutil import write_files
 from .messages import t
 from .names import is_dns1123_label
+from .scaffold import ANSWERS_FILE
 
 RUNS_DIR = "perf/runs"
 MAX_AGE_DAYS = 30
@@ -115,8 +114,8 @@ def parse_summary(path: Path) -> dict[str, Any]:
 
 def _known_services(root: Path) -> list[str] | None:
     try:
-        answers = yaml.safe_load((root / ".copier-answers.yml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        answers = yamlio.load_data_file(root / ANSWERS_FILE, display=ANSWERS_FILE)
+    except SpecError:
         return None
     services = answers.get("services") if isinstance(answers, dict) else None
     if not isinstance(services, list):
@@ -141,7 +140,7 @@ def record(root: Path, summary: Path, *, service: str | None = None, environment
         raise InputError(t("perf.unknown_service", service=name, services=", ".join(known)))
     if environment is not None and not is_dns1123_label(environment):
         raise InputError(t("perf.bad_name", option="--environment", value=environment))
-    day = parse_date(date, today or dt.datetime.now(dt.UTC).date())
+    day = records.parse_date(date, today or dt.datetime.now(dt.UTC).date())
     data: dict[str, Any] = {"date": day.isoformat(), "service": name}
     if environment:
         data["environment"] = environment
@@ -151,8 +150,8 @@ def record(root: Path, summary: Path, *, service: str | None = None, environment
     for key in ("p95_ms", "error_rate", "rps"):
         if facts[key] is not None:
             data[key] = facts[key]
-    text = "# Load-test record (parasol-gitops perf record): evidence for the VMS5 performance gate.\n"
-    text += yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    text = records.text("Load-test record (parasol-gitops perf record): evidence for the VMS5 performance gate.",
+                        data)
     base = f"{RUNS_DIR}/{day.isoformat()}-{name}"
     rel = f"{base}.yaml"
     n = 1
@@ -165,25 +164,19 @@ def record(root: Path, summary: Path, *, service: str | None = None, environment
 
 
 def load(root: Path) -> tuple[list[Run], list[str]]:
-    runs: list[Run] = []
-    invalid: list[str] = []
-    folder = root / RUNS_DIR
-    for f in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
-        rel = f.relative_to(root).as_posix()
-        try:
-            data: Any = yaml.safe_load(f.read_text(encoding="utf-8"))
-            day = data["date"] if isinstance(data["date"], dt.date) else dt.date.fromisoformat(str(data["date"]))
-            thresholds = data["thresholds"]
-            if not isinstance(thresholds, dict) or not thresholds or not isinstance(data["passed"], bool):
-                raise ValueError(rel)
-            # a record is only as good as its thresholds: "passed" must agree with them
-            passed = data["passed"] and all(v is True for v in thresholds.values())
-            runs.append(Run(rel, day, str(data["service"]), passed))
-        except (yaml.YAMLError, OSError, UnicodeDecodeError, KeyError, TypeError, ValueError):
-            invalid.append(rel)
+    runs, invalid = records.load(root, RUNS_DIR, _run)
     # same day: <date>-<service>.yaml, then -2, -3 … (shorter name first, so -10 comes after -9)
     runs.sort(key=lambda r: (r.date, len(r.file), r.file))
     return runs, invalid
+
+
+def _run(rel: str, data: Any) -> Run:
+    thresholds = data["thresholds"]
+    if not isinstance(thresholds, dict) or not thresholds or not isinstance(data["passed"], bool):
+        raise ValueError(rel)
+    # a record is only as good as its thresholds: "passed" must agree with them
+    passed = data["passed"] and all(v is True for v in thresholds.values())
+    return Run(rel, records.date_of(data), str(data["service"]), passed)
 
 
 @dataclass(frozen=True)

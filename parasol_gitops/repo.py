@@ -8,8 +8,9 @@ from pathlib import Path
 
 from . import messages
 from .errors import InputError
+from .scaffold import ANSWERS_FILE
 
-MARKERS = (".copier-answers.yml",)
+MARKERS = (ANSWERS_FILE,)
 MANIFEST_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization", "Chart.yaml")
 _SKIP = {".git", "node_modules", ".venv", "__pycache__"}
 MAX_DEPTH = 4

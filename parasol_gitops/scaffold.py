@@ -19,12 +19,8 @@ and ``copier update`` never sees them, so a regenerated workflow never conflicts
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import hashlib
 import os
 import shutil
-import subprocess
 import tempfile
 import warnings
 from collections.abc import Iterator, Mapping
@@ -32,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import messages
+from . import git, messages, yamlio
 from .errors import InputError
 
 ANSWERS_FILE = ".copier-answers.yml"
@@ -54,14 +50,12 @@ def bundled_template() -> str:
 
 def load_data_file(path: Path) -> dict[str, Any]:
     """Answers from a YAML file (a mapping of question name → answer) as plain data."""
-    from . import yamlio
-
     data = yamlio.load_data_file(path)
     if data is None:
         return {}
     if not isinstance(data, Mapping):
         raise InputError(messages.t("template.scaffold.data_file_not_mapping", path=str(path)))
-    return _plain(data)
+    return yamlio.plain(data)
 
 
 def copy(
@@ -109,7 +103,7 @@ def update(
         raise InputError(messages.t("template.scaffold.update_not_found", path=str(dest)))
     if not (dest / ANSWERS_FILE).is_file():
         raise InputError(messages.t("template.scaffold.update_no_answers", path=str(dest), answers=ANSWERS_FILE))
-    top = _git(dest, "rev-parse", "--show-toplevel", check=False)
+    top = git.run(dest, "rev-parse", "--show-toplevel", check=False)
     if top.returncode != 0:
         raise InputError(
             messages.t("template.scaffold.update_not_git", path=str(dest)),
@@ -130,8 +124,7 @@ def _staged_update(dest: Path, answers: dict[str, Any], vcs_ref: str | None, tem
     def run(work: Path) -> list[str]:
         import copier
 
-        from .answer_names import reject_unknown_questions
-        from .copier_speedups import update_speedups
+        from .copier_patches import reject_unknown_questions, update_speedups
 
         # The speed-ups key on the folder Copier updates: the staging clone's copy of the project, not ``dest``.
         with (_copier_errors(hints={"Unknown revision": messages.t("template.scaffold.update_unknown_commit")}),
@@ -158,16 +151,16 @@ def _staged_update(dest: Path, answers: dict[str, Any], vcs_ref: str | None, tem
         for note in notes:
             click.echo(note, err=True)
         _require_clean(dest)
-        from . import template_cache, yamlio
+        from . import template_cache
 
-        recorded = yamlio.load_file(dest / ANSWERS_FILE, display=ANSWERS_FILE) or {}
+        recorded = yamlio.load_data_file(dest / ANSWERS_FILE, display=ANSWERS_FILE) or {}
         vcs_ref = template_cache.prepare_update(dest, recorded, vcs_ref, template)
         with os_errors(dest), owned_tempdir_for_process():
             return staging.staged_update(repo, run)
 
 
 def _require_clean(dest: Path) -> None:
-    status = _git(dest, "status", "--porcelain", "--untracked-files=all", "--", ".").stdout
+    status = git.run(dest, "status", "--porcelain", "--untracked-files=all", "--", ".").stdout
     dirty = [line for line in status.splitlines() if line.strip()]
     if dirty:
         first = dirty[0][3:]  # porcelain: two status columns and a space, then the path
@@ -182,13 +175,13 @@ def conflicted_files(dest: Path) -> list[str]:
     dest = Path(dest).resolve()
     found: set[str] = set()
     # -z: paths relative to dest, unquoted (git quotes non-ASCII names otherwise)
-    for entry in _git(dest, "ls-files", "-u", "-z", "--", ".").stdout.split("\0"):
+    for entry in git.run(dest, "ls-files", "-u", "-z", "--", ".").stdout.split("\0"):
         if "\t" in entry:
             found.add(entry.split("\t", 1)[1])
     for rej in dest.rglob("*.rej"):
         if ".git" not in rej.relative_to(dest).parts:
             found.add(rej.relative_to(dest).as_posix())
-    for rel in _git(dest, "ls-files", "-m", "-o", "--exclude-standard", "-z", "--", ".").stdout.split("\0"):
+    for rel in git.run(dest, "ls-files", "-m", "-o", "--exclude-standard", "-z", "--", ".").stdout.split("\0"):
         if rel and (dest / rel).is_file() and _has_markers(dest / rel):
             found.add(rel)
     return sorted(found)
@@ -216,9 +209,10 @@ def _render_into(
         vcs_ref = vcs_ref or "HEAD"
     else:
         src = template_cache.absolute_source(src)
-    from .answer_names import reject_unknown_questions
+    from . import copier_patches
 
-    with _copier_errors(), _copy_speedups(), reject_unknown_questions(answers, "--data/--data-file"):
+    with (_copier_errors(), copier_patches.copy_speedups(),
+          copier_patches.reject_unknown_questions(answers, "--data/--data-file")):
         copier.run_copy(
             src,
             str(target),
@@ -241,11 +235,10 @@ def _shown(root: Path | None, rel: str) -> str:
 
 def _check_spec(root: Path, *, shown: Path | None = None) -> None:
     """The answers Copier accepted must also be a valid platform spec (calls to unknown services …)."""
-    from . import yamlio
     from .spec import PlatformSpec
 
     answers = yamlio.load_data_file(root / ANSWERS_FILE, display=_shown(shown, ANSWERS_FILE))
-    PlatformSpec.from_answers(_plain(answers or {}), source=_shown(shown, ANSWERS_FILE))
+    PlatformSpec.from_answers(yamlio.plain(answers or {}), source=_shown(shown, ANSWERS_FILE))
 
 
 def _write_ci(root: Path, *, prune_other_targets: bool, shown: Path | None = None) -> list[str]:
@@ -253,7 +246,6 @@ def _write_ci(root: Path, *, prune_other_targets: bool, shown: Path | None = Non
     spec_path = root / PIPELINE_FILE
     if not spec_path.is_file():
         return []
-    from . import yamlio
     from .fsutil import write_files
     from .pipeline import TARGETS, files_for_target, load_spec, synthesize
 
@@ -277,22 +269,9 @@ def _merge_data(data: Mapping[str, Any] | None, data_file: Path | None) -> dict[
     merged: dict[str, Any] = {}
     if data_file is not None:
         merged.update(load_data_file(Path(data_file)))
-    merged.update(_plain(data or {}))
+    merged.update(yamlio.plain(data or {}))
     # Copier's own bookkeeping keys in an answers file passed as data would confuse it.
     return {k: v for k, v in merged.items() if not str(k).startswith("_")}
-
-
-def _plain(value: Any) -> Any:
-    """ruamel round-trip types → plain dict/list/str so Copier serialises them like any answer."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, bool | int | float) or value is None:
-        return value
-    if isinstance(value, str):
-        return str(value)
-    return value
 
 
 def _require_new_folder(dest: Path) -> None:
@@ -336,133 +315,6 @@ def _has_markers(path: Path) -> bool:
             return any(line.rstrip() in CONFLICT_MARKERS for line in fh)
     except OSError:
         return False
-
-
-def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
-    if check and result.returncode != 0:
-        raise InputError(f"git {' '.join(args)} failed in {cwd}: {result.stderr.strip().splitlines()[-1:]}")
-    return result
-
-
-@contextmanager
-def _copy_speedups() -> Iterator[None]:
-    """Drop three per-file costs of Copier that a copy into a new staging folder does not need (bench/run.py
-    measures them; at 100 services they were about half of ``new``'s time):
-
-    - Copier renders every part of every destination path with ``jinja_env.from_string``, which compiles the
-      string anew each time (thousands of identical compiles: ``base``, ``kustomization.yaml``, the yield tags).
-      Compiled templates are cached per environment here. A cache hit still runs the environment's
-      ``preprocess`` hooks, because that is where Copier's yield extension resets its state when it compiles;
-      rendering then sets it exactly as before, so ``{% yield %}`` paths expand as without the cache.
-    - After writing each file Copier runs ``git config core.fileMode`` (and, where that is false,
-      ``git ls-files``) in the destination to copy the executable bit into the destination's git index. The
-      staging folder is new, so none of its files is in any index and that sync is a no-op: skipped.
-
-    - Copier compiles each of the template's ~180 files for every copy (about a third of ``new`` at 10
-      services). Jinja's own bytecode cache keeps the compiled code in ``$XDG_CACHE_HOME/parasol-gitops/jinja``:
-      Jinja keys each entry by template name and source checksum, and the folder name hashes everything else
-      compiled code depends on (Jinja, Copier and Python versions, environment class, extensions, syntax
-      options), so an edited template or another configuration never sees stale code.
-
-    All patch Copier internals for the duration of the copy only (``update`` runs Copier untouched). When a
-    Copier release renames them, the copy simply runs unpatched: slower, same output.
-    """
-    try:
-        from copier import _jinja_ext, _main
-
-        env_cls = _jinja_ext.SandboxedEnvironment
-        worker_cls = _main.Worker
-        compile_string = env_cls.from_string
-    except (ImportError, AttributeError):
-        yield
-        return
-    # Keyed by the environment itself (not id()): it stays alive until the copy ends, so no id is reused.
-    caches: dict[Any, dict[str, Any]] = {}
-
-    def from_string(env: Any, source: Any, globals: Any = None, template_class: Any = None) -> Any:
-        if globals is not None or template_class is not None or not isinstance(source, str):
-            return compile_string(env, source, globals, template_class)
-        cache = caches.setdefault(env, {})
-        template = cache.get(source)
-        if template is not None:
-            env.preprocess(source)
-            return template
-        bcc = env.bytecode_cache
-        if bcc is None:
-            template = cache[source] = compile_string(env, source)
-            return template
-        # a path part seen in an earlier run: its compiled code comes from the bytecode cache
-        bucket = bcc.get_bucket(env, f"<path>/{hashlib.sha256(source.encode()).hexdigest()}", None, source)
-        if bucket.code is None:
-            bucket.code = env.compile(source)
-            bcc.set_bucket(bucket)
-        else:
-            env.preprocess(source)
-        template = cache[source] = env.template_class.from_code(env, bucket.code, env.make_globals(None), None)
-        return template
-
-    patches: list[tuple[type, str, Any]] = [(env_cls, "from_string", from_string)]
-    jinja_env = worker_cls.__dict__.get("jinja_env")
-    if isinstance(jinja_env, functools.cached_property):
-        def with_bytecode_cache(worker: Any, _make: Any = jinja_env.func) -> Any:
-            env = _make(worker)
-            env.bytecode_cache = _bytecode_cache(env)
-            return env
-
-        cached = functools.cached_property(with_bytecode_cache)
-        cached.__set_name__(worker_cls, "jinja_env")
-        patches.append((worker_cls, "jinja_env", cached))
-    if hasattr(worker_cls, "_sync_git_index_executable_bit"):
-        patches.append((worker_cls, "_sync_git_index_executable_bit", lambda *_args, **_kwargs: None))
-    saved = [(cls, name, cls.__dict__.get(name)) for cls, name, _ in patches]
-    try:
-        for cls, name, value in patches:
-            setattr(cls, name, value)
-        yield
-    finally:
-        for cls, name, value in saved:
-            if value is None:
-                delattr(cls, name)
-            else:
-                setattr(cls, name, value)
-
-
-def _bytecode_cache(env: Any) -> Any:
-    """A Jinja bytecode cache for ``env`` whose folder is specific to how ``env`` compiles; a cache that cannot
-    be read or written (read-only home, full disk) only costs the compile it would have saved."""
-    import sys
-
-    import copier
-    import jinja2
-    from jinja2.bccache import Bucket, FileSystemBytecodeCache
-
-    from .fsutil import cache_dir
-
-    class QuietCache(FileSystemBytecodeCache):
-        def get_cache_key(self, name: str, filename: str | None = None) -> str:
-            # Copier renders from a fresh clone of the template each run: the absolute filename changes,
-            # the name and (checked by Jinja) the source checksum do not
-            return super().get_cache_key(name, None)
-
-        def load_bytecode(self, bucket: Bucket) -> None:
-            with contextlib.suppress(OSError):
-                super().load_bytecode(bucket)
-
-        def dump_bytecode(self, bucket: Bucket) -> None:
-            with contextlib.suppress(OSError):
-                Path(self.directory).mkdir(parents=True, exist_ok=True)
-                super().dump_bytecode(bucket)
-
-    syntax = [getattr(env, name, None) for name in (
-        "block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
-        "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
-        "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "optimized", "autoescape",
-        "enable_async", "sandboxed")]
-    undefined = getattr(env, "undefined", None)
-    key = repr((jinja2.__version__, getattr(copier, "__version__", ""), sys.version, type(env).__qualname__,
-                sorted(env.extensions), syntax, getattr(undefined, "__qualname__", repr(undefined))))
-    return QuietCache(str(cache_dir("jinja") / hashlib.sha256(key.encode()).hexdigest()[:16]))
 
 
 @contextmanager

@@ -40,12 +40,11 @@ def suggest(word: str, known: list[str]) -> str:
 
 def current_answers(dest: Path) -> dict[str, Any]:
     from . import yamlio
-    from .scaffold import _plain
 
     path = Path(dest) / ANSWERS_FILE
     if not path.is_file():
         raise InputError(messages.t("template.scaffold.update_no_answers", path=str(dest), answers=ANSWERS_FILE))
-    data = _plain(yamlio.load_file(path, display=ANSWERS_FILE) or {})
+    data = yamlio.load_data_file(path, display=ANSWERS_FILE) or {}
     if not isinstance(data, dict) or not isinstance(data.get("services"), list):
         raise InputError(messages.t("service.no_services", path=str(path)))
     return data

@@ -29,7 +29,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,6 +37,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from . import git
 from .errors import InputError
 from .fsutil import atomic_write, checkpoint, owned_prefix, sweep_stale
 
@@ -79,8 +79,8 @@ class Repo:
 
 
 def locate(dest: Path) -> Repo:
-    top = Path(_git(dest, "rev-parse", "--show-toplevel").strip())
-    gitdir = Path(_git(dest, "rev-parse", "--absolute-git-dir").strip())
+    top = Path(git.run(dest, "rev-parse", "--show-toplevel").stdout.strip())
+    gitdir = Path(git.run(dest, "rev-parse", "--absolute-git-dir").stdout.strip())
     rel = dest.resolve().relative_to(top.resolve()).as_posix()
     return Repo(top, "" if rel == "." else rel, gitdir / WORK_DIR)
 
@@ -118,9 +118,9 @@ def staged_update(repo: Repo, run: Callable[[Path], list[str]]) -> list[str]:
     staging = Path(tempfile.mkdtemp(prefix=owned_prefix("update", "stage"), dir=repo.work))
     try:
         clone = staging / "repo"
-        head = _git(repo.top, "rev-parse", "--verify", "HEAD").strip()
-        _git(repo.work, "clone", "--quiet", "--shared", "--no-checkout", str(repo.top), str(clone))
-        _git(clone, "checkout", "--quiet", "--detach", head)
+        head = git.run(repo.top, "rev-parse", "--verify", "HEAD").stdout.strip()
+        git.run(repo.work, "clone", "--quiet", "--shared", "--no-checkout", str(repo.top), str(clone))
+        git.run(clone, "checkout", "--quiet", "--detach", head)
         checkpoint("update-cloned")
         result = run(clone / repo.rel if repo.rel else clone)
         checkpoint("update-staged")
@@ -135,8 +135,8 @@ def staged_update(repo: Repo, run: Callable[[Path], list[str]]) -> list[str]:
 
 def _changed(clone: Path, rel: str) -> list[str]:
     """Paths (relative to the repository top) that differ between the clone's work tree and HEAD."""
-    out = _git(clone, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching",
-               "--no-renames", "--", rel or ".")
+    out = git.run(clone, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching",
+                  "--no-renames", "--", rel or ".").stdout
     paths: set[str] = set()
     for entry in out.split("\0"):
         # an ignored folder is listed as "dir/": only files Copier wrote are moved, never a whole folder
@@ -168,7 +168,7 @@ def _move_in(repo: Repo, clone: Path, staging: Path) -> None:
             if i == 0:
                 checkpoint("update-moving")
         if unmerged:
-            _git(repo.top, "update-index", "--index-info", stdin=unmerged)
+            git.run(repo.top, "update-index", "--index-info", stdin=unmerged)
         checkpoint("update-moved")
     except BaseException:
         _rollback(repo, journal)
@@ -181,7 +181,7 @@ def _unmerged_entries(repo: Repo, clone: Path) -> str:
     in the project's index, with their blobs copied into the project's object store."""
     lines: list[str] = []
     seen: set[str] = set()
-    for entry in _git(clone, "ls-files", "-u", "-z").split("\0"):
+    for entry in git.run(clone, "ls-files", "-u", "-z").stdout.split("\0"):
         if "\t" not in entry:
             continue
         info, path = entry.split("\t", 1)
@@ -189,9 +189,8 @@ def _unmerged_entries(repo: Repo, clone: Path) -> str:
         if path not in seen:
             seen.add(path)
             lines.append(f"0 {'0' * 40}\t{path}")
-        blob = subprocess.run(["git", "cat-file", "blob", sha], cwd=clone, capture_output=True, check=True).stdout
-        stored = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo.top, input=blob,
-                                capture_output=True, check=True).stdout.decode().strip()
+        blob = git.run_bytes(clone, "cat-file", "blob", sha).stdout
+        stored = git.run_bytes(repo.top, "hash-object", "-w", "--stdin", stdin=blob).stdout.decode().strip()
         lines.append(f"{mode} {stored} {stage}\t{path}")
     return "\n".join(lines) + "\n" if lines else ""
 
@@ -226,7 +225,7 @@ def _rollback(repo: Repo, journal: dict[str, Any]) -> int:
         paths.append(rel)
     if paths:
         # the tree was clean before the update, so HEAD is what the index held for these paths
-        _git(repo.top, "reset", "--quiet", "--", *paths, check=False)
+        git.run(repo.top, "reset", "--quiet", "--", *paths, check=False)
     (repo.work / JOURNAL).unlink(missing_ok=True)
     shutil.rmtree(backup, ignore_errors=True)
     return len(paths)
@@ -240,11 +239,3 @@ def _prune_empty(folder: Path, top: Path) -> None:
         except OSError:
             return
         folder = folder.parent
-
-
-def _git(cwd: Path, *args: str, check: bool = True, stdin: str | None = None) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, input=stdin)
-    if check and result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["?"])[-1]
-        raise InputError(f"git {' '.join(args[:2])} failed in {cwd}: {last}")
-    return result.stdout

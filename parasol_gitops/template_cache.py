@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import messages, resources
+from . import git, messages, resources
 from .errors import InputError
 from .scaffold import ANSWERS_FILE
 
@@ -129,12 +129,11 @@ def record_source(dest: Path, src: str) -> None:
     if (yamlio.load_text(after, display=ANSWERS_FILE) or {}).get("_src_path") != src:
         answers.write_text(before, encoding="utf-8")
         raise InputError(messages.t("package.template_cache.record_failed", path=str(answers), detail="YAML"))
-    result = subprocess.run(["git", "commit", "-q", "-m", f"Template source: {src}", "--", ANSWERS_FILE],
-                            cwd=dest, capture_output=True, text=True)
+    result = git.run(dest, "commit", "-q", "-m", f"Template source: {src}", "--", ANSWERS_FILE, check=False)
     if result.returncode != 0:
         answers.write_text(before, encoding="utf-8")
-        detail = (result.stderr.strip().splitlines() or [""])[-1]
-        raise InputError(messages.t("package.template_cache.record_failed", path=str(answers), detail=detail))
+        raise InputError(messages.t("package.template_cache.record_failed", path=str(answers),
+                                    detail=git.last_line(result)))
     print(messages.t("package.template_cache.recorded", src=src, path=str(dest)), file=sys.stderr)
 
 
@@ -180,12 +179,10 @@ def _locked(repo: Path) -> Iterator[None]:
 
 def _git(repo: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None,
          check: bool = True) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **(env or {})}
     # the user's global git configuration must not change the commit (signing, hooks, autocrlf …)
-    result = subprocess.run(["git", "-c", "core.autocrlf=false", "-c", "commit.gpgsign=false", *args], cwd=repo,
-                            input=stdin, capture_output=True, text=True, env=full_env)
+    result = git.run(repo, "-c", "core.autocrlf=false", "-c", "commit.gpgsign=false", *args, stdin=stdin, env=env,
+                     check=False)
     if check and result.returncode != 0:
-        detail = (result.stderr.strip().splitlines() or [""])[-1]
         raise InputError(messages.t("package.template_cache.git_failed", path=str(repo), command=args[0],
-                                    detail=detail))
+                                    detail=git.last_line(result)))
     return result

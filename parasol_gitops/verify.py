@@ -210,9 +210,9 @@ def query(prometheus: str, promql: str, *, at: float, timeout: float) -> float |
             detail = f"HTTP {exc.code}"
         raise _PrometheusError(str(detail)) from exc
     except (urllib.error.URLError, OSError) as exc:
-        raise _PrometheusError(f"unreachable ({getattr(exc, 'reason', exc)})") from exc
+        raise _PrometheusError(t("prometheus.unreachable", reason=getattr(exc, "reason", exc))) from exc
     except ValueError as exc:
-        raise _PrometheusError("answer is not JSON") from exc
+        raise _PrometheusError(t("prometheus.not_json")) from exc
     if not isinstance(body, dict) or body.get("status") != "success":
         raise _PrometheusError(str(body.get("error") if isinstance(body, dict) else "unexpected answer"))
     data = body.get("data") or {}
@@ -224,7 +224,7 @@ def query(prometheus: str, promql: str, *, at: float, timeout: float) -> float |
     try:
         value = float(result[0]["value"][1])
     except (KeyError, IndexError, TypeError, ValueError) as exc:
-        raise _PrometheusError("unexpected answer shape") from exc
+        raise _PrometheusError(t("prometheus.bad_shape")) from exc
     return None if math.isnan(value) or math.isinf(value) else value
 
 

@@ -41,12 +41,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import drill, perf
 from .messages import t
+from .table import pad, width
 from .validate import policies
 from .validate.engine import Result
 from .validate.render import Obj
@@ -144,129 +145,12 @@ def _docs(root: Path) -> dict[str, str]:
 
 
 def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
+    """The six gates and twelve items of the module docstring, each judged by its own function, and the score."""
     today = today or dt.datetime.now(dt.UTC).date()
-    root, graph = result.root, result.graph
-    objects = deployed_objects(result)
-    ids = {f.id for f in result.errors}
-    services, envs = graph.services, graph.environments
-    docs = _docs(root)
-
-    # IaC
-    roots = set(graph.source_paths)
-    ok = {p for p, good in graph.source_paths.items() if good}
-    build_failed = sum(1 for f in result.findings if f.id in ("PGO-BUILD", "PGO-HELM-RENDER"))
-    total = len(roots) + build_failed
-    iac = _pct(len(ok), total)
-    iac_ok = bool(graph.roots) and total > 0 and len(ok) == total
-    skipped = int(result.stats.get("charts_skipped") or 0)
-    if skipped:  # a chart that could not be rendered was not measured: neither a failure nor a pass
-        gates = [Gate("iac", "not_measured", t("vms5.not_measured"), t("vms5.f.iac"),
-                      t("vms5.r.renderer_missing", n=skipped, reason=renderer_reason(result), install=HELM_INSTALL))]
-    else:
-        gates = [Gate("iac", "passed" if iac_ok else "failed", f"{iac:.0f} %", t("vms5.f.iac"),
-                      t("vms5.r.iac", ok=len(ok), total=total) + ("" if graph.roots else t("vms5.r.no_root")))]
-
-    # deployment automation
-    spec = result.pipeline.get("spec") or {}
-    in_pipeline = {str(s.get("name")) for s in spec.get("services") or [] if isinstance(s, dict)}
-    pairs = [(s, e) for s in services for e in envs]
-    automated = [(s, e) for (s, e) in pairs if (s, e) in graph.deployed and s in in_pipeline
-                 and result.pipeline.get("in_sync")]
-    auto = _pct(len(automated), len(pairs))
-    auto_ok = bool(pairs) and len(automated) == len(pairs)
-    why = t("vms5.r.automation", ok=len(automated), total=len(pairs))
-    if not result.pipeline.get("spec"):
-        why += t("vms5.r.no_pipeline")
-    elif not result.pipeline.get("in_sync"):
-        why += t("vms5.r.pipeline_drift")
-    gates.append(Gate("deployment_automation", "passed" if auto_ok else "failed", f"{auto:.0f} %",
-                      t("vms5.f.deployment_automation"), why))
-
-    # monitoring
-    cov = policies.monitoring_coverage(objects, services)
-    full = [s for s, c in cov.items() if all(c.values())]
-    mon = _pct(len(full), len(services))
-    missing = [s for s in services if s not in full]
-    unrendered = deployed_unrendered(result)
-    if unrendered:  # the deployed charts' ServiceMonitors and rules were never seen: no verdict either way
-        gates.append(Gate("monitoring_coverage", "not_measured", t("vms5.not_measured"),
-                          t("vms5.f.monitoring_coverage"), t("vms5.r.renderer_missing", n=len(unrendered),
-                                                             reason=renderer_reason(result), install=HELM_INSTALL)))
-    else:
-        gates.append(Gate("monitoring_coverage", "passed" if services and mon >= MONITORING_THRESHOLD else "failed",
-                          f"{mon:.0f} %", t("vms5.f.monitoring_coverage"),
-                          t("vms5.r.monitoring", ok=len(full), total=len(services)) +
-                          (t("vms5.r.missing", names=", ".join(missing)) if missing else "")))
-
-    # security scan
-    scan_stages = [s for s in spec.get("stages") or [] if isinstance(s, dict) and s.get("type") == "security_scan"
-                   and s.get("fail_on") and s.get("image_scan", True)]
-    scan_in_ci = bool(scan_stages) and bool(result.pipeline.get("in_sync"))
-    n_err = len(result.errors)
-    sec_ok = scan_in_ci and n_err == 0
-    reason = (t("vms5.r.scan", severity=scan_stages[0]["fail_on"]) if scan_in_ci else t("vms5.r.no_scan"))
-    reason += t("vms5.r.validate_errors", n=n_err)
-    gates.append(Gate("security_scan", "passed" if sec_ok else "failed", "passed" if sec_ok else "failed",
-                      t("vms5.f.security_scan"), reason))
-
-    # DR drill
-    rto = result.answers.get("rto_hours")
-    rpo = result.answers.get("rpo_hours")
-    dr = drill.gate(root, today=today, rto_hours=rto if isinstance(rto, int | float) else None,
-                    rpo_hours=rpo if isinstance(rpo, int | float) else None)
-    gates.append(Gate("dr_drill", dr.status, dr.status, t("vms5.f.dr_drill"), dr.reason))
-    pg = perf.gate(root, list(services), today=today)  # load tests / SLA (parasol_gitops/perf.py)
-    gates.append(Gate("performance", pg.status, pg.value, t("vms5.f.performance"), pg.reason))
-
-    # checklists
-    hpa_text = [json.dumps((o.data.get("spec") or {}).get("scaleTargetRef")) for o in objects
-                if o.kind in ("HorizontalPodAutoscaler", "ScaledObject")]
-    unscaled = [s for s in services if not any(policies.mentions(x, s) for x in hpa_text)]
-    prod = [e for e in envs if e in ("production", "prod", "prd", "本番")]
-    prod_missing = [s for s in services if not prod or (s, prod[0]) not in graph.deployed]
-    backup = policies.backup_covered(objects)
-    dr_doc = [p for p in docs if "disaster-recovery" in p or p.startswith("dr/")]
-    rollouts = [o for o in objects if o.kind == "Rollout"]
-    progressive = [o for o in rollouts if {"canary", "blueGreen"} & set((o.data.get("spec") or {}).get("strategy")
-                                                                        or {})]
-    rollback_doc = [p for p, text in docs.items() if re.search(r"rollback|roll back|ロールバック", text, re.I)]
-    runbooks = [p for p in docs if "runbook" in p.lower()]
-    oncall = [p for p, text in docs.items() if re.search(r"on-call|oncall|on call|オンコール", text, re.I)] or \
-        [o.label for o in objects if o.kind == "AlertmanagerConfig"]
-    no_alerts = [s for s, c in cov.items() if not c["alerts"]]
-    no_dash = [s for s, c in cov.items() if not c["dashboard"]]
-
-    def item(cid: str, checklist: str, met: bool, yes: str, no: str) -> Item:
-        return Item(cid, checklist, met, yes if met else no)
-
-    none = t("vms5.r.none")
-    items = [
-        item("production_environment", "infrastructure", bool(prod) and not prod_missing,
-             t("vms5.r.prod.yes", env=prod[0] if prod else ""),
-             t("vms5.r.prod.none") if not prod else t("vms5.r.prod.missing", env=prod[0],
-                                                          names=", ".join(prod_missing))),
-        item("autoscaling", "infrastructure", bool(services) and not unscaled, t("vms5.r.hpa.yes"),
-             t("vms5.r.hpa.no", names=", ".join(unscaled) or none)),
-        item("network_security", "infrastructure", "PGO-NETPOL-DEFAULT-DENY" not in ids and
-             any(o.kind == "NetworkPolicy" for o in objects), t("vms5.r.netpol.yes"), t("vms5.r.netpol.no")),
-        item("dr_procedure", "infrastructure", all(backup.values()) and bool(dr_doc) and
-             any(o.kind == "Schedule" for o in objects),
-             t("vms5.r.dr.yes", docs=", ".join(dr_doc[:2])), t("vms5.r.dr.no")),
-        item("zero_touch_deploy", "deployment", auto_ok, t("vms5.r.zero.yes"), t("vms5.r.zero.no")),
-        item("rollback", "deployment", bool(rollback_doc) and "PGO-ROLLOUT-ANALYSIS" not in ids,
-             t("vms5.r.rollback.yes", doc=rollback_doc[0] if rollback_doc else ""), t("vms5.r.rollback.no")),
-        item("progressive_delivery", "deployment", bool(progressive) and "PGO-ROLLOUT-ANALYSIS" not in ids,
-             t("vms5.r.progressive.yes", n=len(progressive)), t("vms5.r.progressive.no")),
-        item("security_scans", "deployment", scan_in_ci, t("vms5.r.scans.yes"), t("vms5.r.scans.no")),
-        item("dashboards", "operational", bool(services) and not no_dash, t("vms5.r.dash.yes"),
-             t("vms5.r.dash.no", names=", ".join(no_dash) or none)),
-        item("alert_rules", "operational", bool(services) and not no_alerts, t("vms5.r.alerts.yes"),
-             t("vms5.r.alerts.no", names=", ".join(no_alerts) or none)),
-        item("runbooks", "operational", bool(runbooks), t("vms5.r.runbook.yes", docs=", ".join(runbooks[:2])),
-             t("vms5.r.runbook.no")),
-        item("on_call", "operational", bool(oncall), t("vms5.r.oncall.yes", doc=oncall[0] if oncall else ""),
-             t("vms5.r.oncall.no")),
-    ]
+    facts = _Facts.of(result)
+    gates = [iac_gate(facts), automation_gate(facts), monitoring_gate(facts), security_scan_gate(facts),
+             dr_drill_gate(facts, today), performance_gate(facts, today)]
+    items = [*infrastructure_items(facts), *deployment_items(facts), *operational_items(facts)]
     points = GATE_POINTS * sum(g.status == "passed" for g in gates) + ITEM_POINTS * sum(i.met for i in items)
     score = round(100 * points / (GATE_POINTS * len(gates) + ITEM_POINTS * len(items)))
     from .vms5_actions import next_actions
@@ -274,12 +158,189 @@ def evaluate(result: Result, *, today: dt.date | None = None) -> Vms5:
     return Vms5(today.isoformat(), gates, items, score, band(score), next_actions(result, gates, items))
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What more than one gate or item reads, computed once per evaluation."""
+
+    result: Result
+    objects: list[Obj]  # what Argo CD syncs (deployed_objects)
+    error_ids: set[str]
+    spec: dict[str, Any]  # pipeline.yaml, as validate read it
+    coverage: dict[str, dict[str, bool]]  # per service: metrics, alerts, dashboard, logs, traces
+    docs: dict[str, str]  # markdown documents by path (_docs)
+
+    @classmethod
+    def of(cls, result: Result) -> _Facts:
+        objects = deployed_objects(result)
+        return cls(result, objects, {f.id for f in result.errors}, result.pipeline.get("spec") or {},
+                   policies.monitoring_coverage(objects, result.graph.services), _docs(result.root))
+
+    @property
+    def services(self) -> list[str]:
+        return list(self.result.graph.services)
+
+    def automated(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(service, environment) pairs deployed by CI, and all pairs."""
+        graph = self.result.graph
+        in_pipeline = {str(s.get("name")) for s in self.spec.get("services") or [] if isinstance(s, dict)}
+        pairs = [(s, e) for s in graph.services for e in graph.environments]
+        automated = [(s, e) for (s, e) in pairs if (s, e) in graph.deployed and s in in_pipeline
+                     and self.result.pipeline.get("in_sync")]
+        return automated, pairs
+
+    def scan_stages(self) -> list[dict[str, Any]]:
+        return [s for s in self.spec.get("stages") or [] if isinstance(s, dict) and s.get("type") == "security_scan"
+                and s.get("fail_on") and s.get("image_scan", True)]
+
+    def scan_in_ci(self) -> bool:
+        return bool(self.scan_stages()) and bool(self.result.pipeline.get("in_sync"))
+
+
+def _passed(ok: bool) -> str:
+    return "passed" if ok else "failed"
+
+
+def _not_measured(gate: str, result: Result, n: int) -> Gate:
+    return Gate(gate, "not_measured", t("vms5.not_measured"), t(f"vms5.f.{gate}"),
+                t("vms5.r.renderer_missing", n=n, reason=renderer_reason(result), install=HELM_INSTALL))
+
+
+def iac_gate(facts: _Facts) -> Gate:
+    result, graph = facts.result, facts.result.graph
+    ok = {p for p, good in graph.source_paths.items() if good}
+    build_failed = sum(1 for f in result.findings if f.id in ("PGO-BUILD", "PGO-HELM-RENDER"))
+    total = len(graph.source_paths) + build_failed
+    skipped = int(result.stats.get("charts_skipped") or 0)
+    if skipped:  # a chart that could not be rendered was not measured: neither a failure nor a pass
+        return _not_measured("iac", result, skipped)
+    iac_ok = bool(graph.roots) and total > 0 and len(ok) == total
+    return Gate("iac", _passed(iac_ok), f"{_pct(len(ok), total):.0f} %", t("vms5.f.iac"),
+                t("vms5.r.iac", ok=len(ok), total=total) + ("" if graph.roots else t("vms5.r.no_root")))
+
+
+def automation_gate(facts: _Facts) -> Gate:
+    automated, pairs = facts.automated()
+    why = t("vms5.r.automation", ok=len(automated), total=len(pairs))
+    if not facts.result.pipeline.get("spec"):
+        why += t("vms5.r.no_pipeline")
+    elif not facts.result.pipeline.get("in_sync"):
+        why += t("vms5.r.pipeline_drift")
+    auto_ok = bool(pairs) and len(automated) == len(pairs)
+    return Gate("deployment_automation", _passed(auto_ok), f"{_pct(len(automated), len(pairs)):.0f} %",
+                t("vms5.f.deployment_automation"), why)
+
+
+def monitoring_gate(facts: _Facts) -> Gate:
+    unrendered = deployed_unrendered(facts.result)
+    if unrendered:  # the deployed charts' ServiceMonitors and rules were never seen: no verdict either way
+        return _not_measured("monitoring_coverage", facts.result, len(unrendered))
+    services = facts.services
+    full = [s for s, c in facts.coverage.items() if all(c.values())]
+    mon = _pct(len(full), len(services))
+    missing = [s for s in services if s not in full]
+    return Gate("monitoring_coverage", _passed(bool(services) and mon >= MONITORING_THRESHOLD), f"{mon:.0f} %",
+                t("vms5.f.monitoring_coverage"),
+                t("vms5.r.monitoring", ok=len(full), total=len(services)) +
+                (t("vms5.r.missing", names=", ".join(missing)) if missing else ""))
+
+
+def security_scan_gate(facts: _Facts) -> Gate:
+    scan_in_ci = facts.scan_in_ci()
+    n_err = len(facts.result.errors)
+    sec = _passed(scan_in_ci and n_err == 0)
+    reason = t("vms5.r.scan", severity=facts.scan_stages()[0]["fail_on"]) if scan_in_ci else t("vms5.r.no_scan")
+    return Gate("security_scan", sec, sec, t("vms5.f.security_scan"), reason + t("vms5.r.validate_errors", n=n_err))
+
+
+def dr_drill_gate(facts: _Facts, today: dt.date) -> Gate:
+    rto, rpo = (facts.result.answers.get(k) for k in ("rto_hours", "rpo_hours"))
+    dr = drill.gate(facts.result.root, today=today, rto_hours=rto if isinstance(rto, int | float) else None,
+                    rpo_hours=rpo if isinstance(rpo, int | float) else None)
+    return Gate("dr_drill", dr.status, dr.status, t("vms5.f.dr_drill"), dr.reason)
+
+
+def performance_gate(facts: _Facts, today: dt.date) -> Gate:
+    """Load tests / SLA (parasol_gitops/perf.py)."""
+    pg = perf.gate(facts.result.root, facts.services, today=today)
+    return Gate("performance", pg.status, pg.value, t("vms5.f.performance"), pg.reason)
+
+
+def _item(cid: str, checklist: str, met: bool, yes: str, no: str) -> Item:
+    return Item(cid, checklist, met, yes if met else no)
+
+
+def infrastructure_items(facts: _Facts) -> list[Item]:
+    services, objects, graph = facts.services, facts.objects, facts.result.graph
+    hpa_text = [json.dumps((o.data.get("spec") or {}).get("scaleTargetRef")) for o in objects
+                if o.kind in ("HorizontalPodAutoscaler", "ScaledObject")]
+    unscaled = [s for s in services if not any(policies.mentions(x, s) for x in hpa_text)]
+    prod = [e for e in graph.environments if e in ("production", "prod", "prd", "本番")]
+    prod_missing = [s for s in services if not prod or (s, prod[0]) not in graph.deployed]
+    backup = policies.backup_covered(objects)
+    dr_doc = [p for p in facts.docs if "disaster-recovery" in p or p.startswith("dr/")]
+    x = "infrastructure"
+    return [
+        _item("production_environment", x, bool(prod) and not prod_missing,
+              t("vms5.r.prod.yes", env=prod[0] if prod else ""),
+              t("vms5.r.prod.none") if not prod else t("vms5.r.prod.missing", env=prod[0],
+                                                           names=", ".join(prod_missing))),
+        _item("autoscaling", x, bool(services) and not unscaled, t("vms5.r.hpa.yes"),
+              t("vms5.r.hpa.no", names=", ".join(unscaled) or t("vms5.r.none"))),
+        _item("network_security", x, "PGO-NETPOL-DEFAULT-DENY" not in facts.error_ids and
+              any(o.kind == "NetworkPolicy" for o in objects), t("vms5.r.netpol.yes"), t("vms5.r.netpol.no")),
+        _item("dr_procedure", x, all(backup.values()) and bool(dr_doc) and any(o.kind == "Schedule" for o in objects),
+              t("vms5.r.dr.yes", docs=", ".join(dr_doc[:2])), t("vms5.r.dr.no")),
+    ]
+
+
+def deployment_items(facts: _Facts) -> list[Item]:
+    automated, pairs = facts.automated()
+    rollouts = [o for o in facts.objects if o.kind == "Rollout"]
+    progressive = [o for o in rollouts if {"canary", "blueGreen"} & set((o.data.get("spec") or {}).get("strategy")
+                                                                        or {})]
+    docs = facts.docs
+    rollback_doc = [p for p, text in docs.items() if re.search(r"rollback|roll back|ロールバック", text, re.I)]
+    analysed = "PGO-ROLLOUT-ANALYSIS" not in facts.error_ids
+    x = "deployment"
+    return [
+        _item("zero_touch_deploy", x, bool(pairs) and len(automated) == len(pairs), t("vms5.r.zero.yes"),
+              t("vms5.r.zero.no")),
+        _item("rollback", x, bool(rollback_doc) and analysed,
+              t("vms5.r.rollback.yes", doc=rollback_doc[0] if rollback_doc else ""), t("vms5.r.rollback.no")),
+        _item("progressive_delivery", x, bool(progressive) and analysed,
+              t("vms5.r.progressive.yes", n=len(progressive)), t("vms5.r.progressive.no")),
+        _item("security_scans", x, facts.scan_in_ci(), t("vms5.r.scans.yes"), t("vms5.r.scans.no")),
+    ]
+
+
+def operational_items(facts: _Facts) -> list[Item]:
+    services, cov = facts.services, facts.coverage
+    docs = facts.docs
+    runbooks = [p for p in docs if "runbook" in p.lower()]
+    oncall = [p for p, text in docs.items() if re.search(r"on-call|oncall|on call|オンコール", text, re.I)] or \
+        [o.label for o in facts.objects if o.kind == "AlertmanagerConfig"]
+    no_alerts = [s for s, c in cov.items() if not c["alerts"]]
+    no_dash = [s for s, c in cov.items() if not c["dashboard"]]
+    none = t("vms5.r.none")
+    x = "operational"
+    return [
+        _item("dashboards", x, bool(services) and not no_dash, t("vms5.r.dash.yes"),
+              t("vms5.r.dash.no", names=", ".join(no_dash) or none)),
+        _item("alert_rules", x, bool(services) and not no_alerts, t("vms5.r.alerts.yes"),
+              t("vms5.r.alerts.no", names=", ".join(no_alerts) or none)),
+        _item("runbooks", x, bool(runbooks), t("vms5.r.runbook.yes", docs=", ".join(runbooks[:2])),
+              t("vms5.r.runbook.no")),
+        _item("on_call", x, bool(oncall), t("vms5.r.oncall.yes", doc=oncall[0] if oncall else ""),
+              t("vms5.r.oncall.no")),
+    ]
+
+
 def as_text(v: Vms5) -> str:
     lines = [t("vms5.title", score=v.score, band=v.band, date=v.date), "", t("vms5.gates")]
-    w = max(_width(t(f"vms5.gate.{g.id}")) for g in v.gates)
+    w = max(width(t(f"vms5.gate.{g.id}")) for g in v.gates)
     for g in v.gates:
         name = t(f"vms5.gate.{g.id}")
-        lines.append(f"  {_mark(g.status)} {name}{' ' * (w - _width(name))}  {_word(g.value):>8}  {g.reason}")
+        lines.append(f"  {status_mark(g.status)} {pad(name, w)}  {_word(g.value):>8}  {g.reason}")
     for cl in ("infrastructure", "deployment", "operational"):
         lines += ["", t(f"vms5.checklist.{cl}")]
         for i in (i for i in v.items if i.checklist == cl):
@@ -294,7 +355,7 @@ def as_markdown(v: Vms5) -> str:
              f"## {t('vms5.gates')}", "", "| | gate | value | formula | why |", "|---|---|---|---|---|"]
     for g in v.gates:
         name = t(f"vms5.gate.{g.id}")
-        lines.append(f"| {_mark(g.status)} | {name} | {_word(g.value)} | {g.formula} | {_md(g.reason)} |")
+        lines.append(f"| {status_mark(g.status)} | {name} | {_word(g.value)} | {g.formula} | {_md(g.reason)} |")
     for cl in ("infrastructure", "deployment", "operational"):
         lines += ["", f"## {t(f'vms5.checklist.{cl}')}", ""]
         for i in (i for i in v.items if i.checklist == cl):
@@ -305,17 +366,13 @@ def as_markdown(v: Vms5) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _width(text: str) -> int:
-    """Terminal columns: East Asian wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _word(value: str) -> str:
     """A gate status word (passed, failed, pending) in the detected language; JSON keeps the English value."""
     return t(f"vms5.status.{value}") if value in ("passed", "failed", "pending") else value
 
 
-def _mark(status: str) -> str:
+def status_mark(status: str) -> str:
+    """The symbol of a gate status, shared by every report that lists gates."""
     return {"passed": "✅", "pending": "⏳", "not_measured": "⚪"}.get(status, "❌")
 
 

@@ -1,5 +1,11 @@
-"""Deterministic YAML with ruamel.yaml: one dumper configuration for every file the product writes, and the one
-bounded loader for every YAML file it reads (specs, answers, overlays, values files, parasol.yaml).
+"""All YAML in and out of the product: one dumper configuration (ruamel.yaml) for every file it writes, and the
+bounded loaders for every YAML file it reads (specs, answers, overlays, values files, records, parasol.yaml).
+
+One library per direction, and why: files are *written* with ruamel.yaml only, because a file the tool edits
+(``bump``, ``parasol.yaml``) must keep its comments, key order and quoting, and a file it creates should look
+like one it edits. Files that are only *read* go through libyaml (:func:`load_data_text`, below), because
+ruamel's pure-Python scanner is about 20 times slower; ruamel reads only what is written back. No other module
+imports ``yaml`` or ``ruamel.yaml`` to read or write a document.
 
 Limits on input, checked before or while parsing so that a hostile file costs little (each a ``SpecError``,
 exit 2, one line naming the file):
@@ -27,15 +33,18 @@ constructed.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
+import yaml  # type: ignore[import-untyped]  # PyYAML ships no stubs and types-PyYAML is no dependency
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent
 
 from .errors import SpecError
+from .messages import t
 
 MAX_BYTES = 1024 * 1024
 MAX_LINE = 16 * 1024
@@ -62,8 +71,6 @@ class BoundedComposer(Composer):
         self._size: dict[Any, int] = {}  # anchor → expanded size of its node
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        from .messages import t
-
         event = self.parser.peek_event()
         line = event.start_mark.line + 1 if event.start_mark is not None else "?"
         nesting = isinstance(event, CollectionStartEvent)  # a level is a mapping or a sequence, not a scalar
@@ -91,8 +98,6 @@ class BoundedComposer(Composer):
 
 def check_size(data: bytes | str, *, display: str) -> None:
     """Refuse ``data`` above :data:`MAX_BYTES` or with a line above :data:`MAX_LINE`, before any parsing."""
-    from .messages import t
-
     size = len(data.encode("utf-8")) if isinstance(data, str) and len(data) * 4 > MAX_BYTES else len(data)
     if size > MAX_BYTES:
         raise SpecError(display, "", t("yaml.too_large", size=size, limit=MAX_BYTES))
@@ -114,8 +119,6 @@ def check_size(data: bytes | str, *, display: str) -> None:
 def _data_loader() -> Any:
     """PyYAML's C loader (the pure one where libyaml is missing) with YAML 1.2 core schema resolution."""
     import re
-
-    import yaml
 
     base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -155,10 +158,7 @@ _DATA_LOADER: Any = None
 
 def _check_events(text: str, loader_cls: Any) -> None:
     """The limits (depth, alias expansion) and ruamel's duplicate-key refusal, on libyaml's event stream."""
-    import yaml
-    from yaml import events as ev
-
-    from .messages import t
+    ev = yaml.events
 
     depth = 0
     nodes = aliased = 0
@@ -172,7 +172,7 @@ def _check_events(text: str, loader_cls: Any) -> None:
             return
         if top[4] and isinstance(event, ev.ScalarEvent):
             if event.value in top[3] and event.value != "<<":
-                raise _Limit(f"malformed YAML at line {event.start_mark.line + 1}: duplicate key '{event.value}'")
+                raise _Limit(t("yaml.duplicate_key", line=event.start_mark.line + 1, key=event.value))
             top[3].add(event.value)
         top[4] = not top[4]
 
@@ -206,23 +206,41 @@ def _check_events(text: str, loader_cls: Any) -> None:
 
 def load_data_text(text: str, *, display: str) -> Any:
     """Plain data (dict, list, str, int, float, bool, None, date) from YAML ``text`` within the limits."""
-    import yaml
+    return _load_data(text, display, lambda loader: yaml.load(text, Loader=loader))
 
+
+def load_data_all(text: str, *, display: str) -> list[Any]:
+    """Every document of a multi-document YAML ``text`` as plain data (empty documents dropped), within the
+    limits of :func:`load_data_text`."""
+    return _load_data(text, display, lambda loader: [d for d in yaml.load_all(text, Loader=loader) if d is not None])
+
+
+def _load_data(text: str, display: str, parse: Callable[[Any], Any]) -> Any:
     global _DATA_LOADER
     if _DATA_LOADER is None:
         _DATA_LOADER = _data_loader()
     check_size(text, display=display)
     try:
         _check_events(text, _DATA_LOADER)
-        return yaml.load(text, Loader=_DATA_LOADER)  # a SafeLoader subclass: no arbitrary tags
+        return parse(_DATA_LOADER)  # a SafeLoader subclass: no arbitrary tags
     except _Limit as exc:
         raise SpecError(display, "", exc.message) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1) if mark is not None else "?"
-        raise SpecError(display, "", f"malformed YAML at line {line}: {exc.problem or exc.context}") from None
+        raise malformed(display, exc) from None
     except (yaml.YAMLError, ValueError) as exc:
-        raise SpecError(display, "", f"malformed YAML: {exc}") from None
+        raise malformed(display, exc) from None
+
+
+def plain(value: Any) -> Any:
+    """ruamel's round-trip types (CommentedMap, CommentedSeq, scalar strings) → plain dict/list/str, so the data
+    compares, copies and serialises like anything else (Copier answers, spec defaults)."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
 
 
 def load_data_file(path: Path, *, display: str | None = None) -> Any:
@@ -250,19 +268,14 @@ def dumper() -> YAML:
 
 def dump(data: Any, *, header: str | None = None) -> str:
     """``data`` as YAML text ending in one newline, ``header`` (without '# ') as leading comments."""
-    buf = io.StringIO()
-    if header:
-        for line in header.splitlines():
-            buf.write(f"# {line}".rstrip() + "\n")
-    dumper().dump(data, buf)
-    return buf.getvalue()
+    return dump_all([data], header=header)
 
 
 def dump_all(docs: list[Any], *, header: str | None = None) -> str:
+    """:func:`dump` of several documents, separated by ``---``."""
     buf = io.StringIO()
-    if header:
-        for line in header.splitlines():
-            buf.write(f"# {line}".rstrip() + "\n")
+    for line in (header or "").splitlines():
+        buf.write(f"# {line}".rstrip() + "\n")
     dumper().dump_all(docs, buf)
     return buf.getvalue()
 
@@ -281,15 +294,13 @@ def read_text(path: Path, *, display: str | None = None) -> str:
     import os
     import stat
 
-    from .messages import t
-
     shown = display or str(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
-        raise SpecError(shown, "", "file not found") from None
+        raise SpecError(shown, "", t("file.missing")) from None
     except OSError as exc:
-        raise SpecError(shown, "", f"cannot read: {exc.strerror or exc}") from None
+        raise SpecError(shown, "", t("file.unreadable", problem=exc.strerror or exc)) from None
     with os.fdopen(fd, "rb") as fh:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -301,7 +312,7 @@ def read_text(path: Path, *, display: str | None = None) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SpecError(shown, "", f"cannot read: {exc}") from None
+        raise SpecError(shown, "", t("file.unreadable", problem=exc)) from None
 
 
 def load_text(text: str, *, display: str) -> Any:
@@ -311,10 +322,17 @@ def load_text(text: str, *, display: str) -> Any:
     except _Limit as exc:
         raise SpecError(display, "", exc.message) from None
     except RecursionError:  # unreachable within MAX_DEPTH; kept so that no input can end in a traceback
-        raise SpecError(display, "", "nesting too deep") from None
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1) if mark is not None else "?"
-        raise SpecError(display, "", f"malformed YAML at line {line}: {exc.problem or exc.context}") from None
-    except YAMLError as exc:
-        raise SpecError(display, "", f"malformed YAML: {exc}") from None
+        raise SpecError(display, "", t("yaml.nesting_too_deep")) from None
+    except (MarkedYAMLError, YAMLError) as exc:
+        raise malformed(display, exc) from None
+
+
+def malformed(display: str, exc: Exception, line_of: Callable[[int], int] | None = None) -> SpecError:
+    """The one-line error for YAML that does not parse (PyYAML's or ruamel's error): the line when the parser
+    knows it (``line_of`` maps it back to what the user sees, for a cleaned terminal capture)."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is None:
+        return SpecError(display, "", t("yaml.malformed_at", problem=exc))
+    line = mark.line + 1
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None)
+    return SpecError(display, "", t("yaml.malformed", line=line_of(line) if line_of else line, problem=problem))

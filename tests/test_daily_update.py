@@ -79,7 +79,7 @@ def test_fast_update_writes_exactly_what_plain_copier_update_writes_and_renders_
     assert len(renders) == 2  # old version, then new version into the repository; the third is replayed
 
     renders.clear()
-    monkeypatch.setattr("parasol_gitops.copier_speedups.update_speedups", lambda dest: contextlib.nullcontext())
+    monkeypatch.setattr("parasol_gitops.copier_patches.update_speedups", lambda dest: contextlib.nullcontext())
     result_plain = run_cli("update", str(plain))
     assert result_plain.exit_code == 1
     assert len(renders) == 3  # what Copier does unpatched
@@ -212,7 +212,7 @@ def test_answers_to_unknown_questions_are_refused_with_a_suggestion(generated: P
 def test_update_speedups_leave_copier_as_it_was() -> None:
     from copier import _main
 
-    from parasol_gitops.copier_speedups import update_speedups
+    from parasol_gitops.copier_patches import update_speedups
 
     before = {k: _main.Worker.__dict__.get(k) for k in ("_render_template", "_render_allowed",
                                                          "_sync_git_index_executable_bit", "jinja_env")}
@@ -224,7 +224,7 @@ def test_update_speedups_leave_copier_as_it_was() -> None:
 def test_the_replay_is_refused_only_for_templates_that_render_the_destination_path(tmp_path: Path) -> None:
     from conftest import ROOT
 
-    from parasol_gitops.copier_speedups import _reads_dst_path
+    from parasol_gitops.copier_patches import _reads_dst_path
 
     # the rendered subdirectory of this repository's template (its Python code mentions dst_path; not rendered)
     assert _reads_dst_path(ROOT / "template") is False

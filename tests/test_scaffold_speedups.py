@@ -2,7 +2,7 @@
 
 - The answers are normalised once per run by the computed question ``platform_model`` (``when: false``):
   it must never reach the answers file.
-- ``scaffold._copy_speedups`` caches Copier's compiled path templates, keeps compiled code in Jinja's bytecode
+- ``copier_patches.copy_speedups`` caches Copier's compiled path templates, keeps compiled code in Jinja's bytecode
   cache across runs and skips its per-file git index sync: a render with it equals a render without it, byte
   for byte, a warm cache really skips the compiles, and Copier is left as it was afterwards.
 """
@@ -17,7 +17,7 @@ import pytest
 import yaml
 from _scaffold_renders import final_answers, rendered
 
-from parasol_gitops import scaffold
+from parasol_gitops import copier_patches, scaffold
 from parasol_gitops.spec import PlatformSpec
 
 # Calls listed against answer order: a per-service file sees its callees (model.by_name) in answer order.
@@ -50,7 +50,7 @@ def test_a_render_with_the_speedups_equals_one_without(tmp_path: Path, monkeypat
                                                        extra: dict) -> None:
     answers = {"project_name": "speed", "services": SERVICES, **extra}
     scaffold.render(tmp_path / "fast", answers)
-    monkeypatch.setattr(scaffold, "_copy_speedups", contextlib.nullcontext)
+    monkeypatch.setattr(copier_patches, "copy_speedups", contextlib.nullcontext)
     scaffold.render(tmp_path / "plain", answers)
     fast, plain = _files(tmp_path / "fast"), _files(tmp_path / "plain")
     assert sorted(fast) == sorted(plain)
@@ -65,7 +65,7 @@ def test_copier_is_left_as_it_was_even_when_the_copy_fails() -> None:
     from copier import _jinja_ext, _main
 
     before_sync = _main.Worker.__dict__["_sync_git_index_executable_bit"]
-    with pytest.raises(RuntimeError), scaffold._copy_speedups():
+    with pytest.raises(RuntimeError), copier_patches.copy_speedups():
         assert _jinja_ext.SandboxedEnvironment.from_string is not jinja2.Environment.from_string
         raise RuntimeError("copy failed")
     assert "from_string" not in _jinja_ext.SandboxedEnvironment.__dict__
@@ -78,7 +78,7 @@ def test_cached_path_templates_still_expand_yield_tags() -> None:
     part, each sees only its own yield."""
     from copier._jinja_ext import SandboxedEnvironment, YieldExtension, get_yield_context
 
-    with scaffold._copy_speedups():
+    with copier_patches.copy_speedups():
         env = SandboxedEnvironment(extensions=[YieldExtension])
         part = "{% yield s from items %}{{ s }}{% endyield %}"
         seen = []
@@ -128,6 +128,6 @@ def test_an_unusable_cache_folder_only_costs_the_compile(tmp_path: Path, monkeyp
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     answers = {"project_name": "speed", "services": SERVICES[3:]}
     scaffold.render(tmp_path / "out", answers)
-    monkeypatch.setattr(scaffold, "_copy_speedups", contextlib.nullcontext)
+    monkeypatch.setattr(copier_patches, "copy_speedups", contextlib.nullcontext)
     scaffold.render(tmp_path / "plain", answers)
     assert _files(tmp_path / "out") == _files(tmp_path / "plain")

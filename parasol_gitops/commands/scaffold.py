@@ -11,7 +11,8 @@ from .. import messages
 from ..errors import CheckFailed, InputError
 
 
-def _parse_data(pairs: tuple[str, ...]) -> dict[str, Any]:
+def parse_data(pairs: tuple[str, ...]) -> dict[str, Any]:
+    """``--data KEY=VALUE`` options as answers (shared with ``service``)."""
     from .. import yamlio
 
     data: dict[str, Any] = {}
@@ -20,10 +21,7 @@ def _parse_data(pairs: tuple[str, ...]) -> dict[str, Any]:
         if not sep or not key.strip():
             raise InputError(messages.t("template.scaffold.bad_data", value=pair))
         # Values are YAML so that lists (services, environments) and numbers can be passed too.
-        parsed = yamlio.load_text(value, display=f"--data {key}") if value.strip() else ""
-        from ..scaffold import _plain
-
-        data[key.strip()] = _plain(parsed)
+        data[key.strip()] = yamlio.load_data_text(value, display=f"--data {key}") if value.strip() else ""
     return data
 
 
@@ -39,7 +37,7 @@ def new(dest: Path, data_file: Path | None, data_pairs: tuple[str, ...], default
     """Create a GitOps repository in DEST from the template (copier copy)."""
     from .. import scaffold
 
-    files = scaffold.copy(dest, _parse_data(data_pairs), src=src, vcs_ref=vcs_ref, defaults=defaults,
+    files = scaffold.copy(dest, parse_data(data_pairs), src=src, vcs_ref=vcs_ref, defaults=defaults,
                           data_file=data_file)
     for rel in files:
         click.echo(messages.t("written", path=rel))
@@ -62,7 +60,7 @@ def update(dest: Path, vcs_ref: str | None, data_file: Path | None, data_pairs: 
     """
     from .. import scaffold
 
-    conflicts = scaffold.update(dest, _parse_data(data_pairs), vcs_ref=vcs_ref, data_file=data_file,
+    conflicts = scaffold.update(dest, parse_data(data_pairs), vcs_ref=vcs_ref, data_file=data_file,
                                  template=src)
     report_conflicts(conflicts)
     click.echo(messages.t("template.scaffold.updated", path=str(dest)))

@@ -22,9 +22,9 @@ def add(name: str, dest: Path, data_pairs: tuple[str, ...]) -> None:
     """Add service NAME to the repository (copier update with the longer services list)."""
     from .. import services
     from ..messages import t
-    from .scaffold import _parse_data, report_conflicts
+    from .scaffold import parse_data, report_conflicts
 
-    conflicts = services.add(dest, name, _parse_data(data_pairs))
+    conflicts = services.add(dest, name, parse_data(data_pairs))
     report_conflicts(conflicts)
     click.echo(t("service.added", name=name, path=str(dest)))
 

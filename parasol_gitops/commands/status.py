@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from ..validate.engine import DEFAULT_KUBE_VERSION
+
 
 @click.group("status")
 def status() -> None:
@@ -19,7 +21,7 @@ def status() -> None:
                    "outputs/7-platform/vms5-report.md inside a Parasol project).")
 @click.option("--schema-location", "schema_locations", multiple=True, metavar="LOC",
               help="As for validate: JSON schemas for custom resources.")
-@click.option("--kube-version", default="1.31.0", show_default=True)
+@click.option("--kube-version", default=DEFAULT_KUBE_VERSION, show_default=True)
 @click.option("--fail-under", type=click.IntRange(0, 100), default=None,
               help="Exit 1 when the score is below this value (for CI).")
 def vms5(path: Path, fmt: str, schema_locations: tuple[str, ...], kube_version: str, fail_under: int | None) -> None:

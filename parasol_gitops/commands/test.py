@@ -25,6 +25,7 @@ def test(service: str, spec: str, threshold: float | None, smoke: bool, env_name
     """
     from pathlib import Path
 
+    from .. import messages
     from ..errors import InputError
     from ..pipeline import runtime, testplan, testrun
 
@@ -33,7 +34,7 @@ def test(service: str, spec: str, threshold: float | None, smoke: bool, env_name
     root = Path.cwd()
     if smoke:
         if not env_name:
-            raise InputError("--smoke needs --env ENV")
+            raise InputError(messages.t("ci.test.smoke_needs_env"))
         env = runtime.environment(data, env_name)
         testrun.run_smoke(svc, env, root, click.echo, attempts=attempts, interval=interval, dry_run=dry_run)
         return

@@ -27,6 +27,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "--format github appends to $GITHUB_OUTPUT, which is not set (use --format json outside GitHub Actions)",
         "ja": "--format github は $GITHUB_OUTPUT に追記しますが、設定されていません（GitHub Actions 以外では --format json を使ってください）",
     },
+    "ci.test.smoke_needs_env": {"en": "--smoke needs --env ENV", "ja": "--smoke には --env ENV が必要です"},
+    "prometheus.unreachable": {"en": "unreachable ({reason})", "ja": "接続できません（{reason}）"},
+    "prometheus.not_json": {"en": "answer is not JSON", "ja": "応答が JSON ではありません"},
+    "prometheus.bad_shape": {"en": "unexpected answer shape", "ja": "応答の形が想定外です"},
     "ci.test.nothing": {
         "en": "service {service}: no lint/test command and no recognised build file in {path} (set services[].commands)",
         "ja": "サービス {service}: lint/テストのコマンドがなく、{path} に認識できるビルドファイルもありません（services[].commands を設定してください）",

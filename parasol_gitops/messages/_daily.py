@@ -53,6 +53,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 MESSAGES.update({
+    "bump.not_kustomization": {"en": "not a kustomization mapping", "ja": "kustomization のマッピングではありません"},
+    "bump.images_not_list": {"en": "must be a list", "ja": "リストにしてください"},
+    "bump.values_no_image": {
+        "en": "a values file needs an image mapping (repository, tag, digest)",
+        "ja": "values ファイルには image マッピング（repository, tag, digest）が必要です",
+    },
+    "bump.values_other_image": {
+        "en": "is '{repository}', not '{image}'", "ja": "'{image}' ではなく '{repository}' です"},
     "bump.no_match": {
         "en": "no image in {overlay} matches '{name}'; its images: {images}",
         "ja": "{overlay} に '{name}' に一致するイメージがありません。含まれるイメージ: {images}",

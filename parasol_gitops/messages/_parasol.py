@@ -11,6 +11,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "次の手順: 1) プロジェクトを作成: /parasol:project init <名前> / "
         "2) 既存プロジェクト（parasol.yaml のあるフォルダ）へ cd / 3) プロジェクト一覧: /parasol:project list",
     },
+    "parasol.yaml.top_not_mapping": {
+        "en": "the top level must be a mapping (project:, phases:, settings:)",
+        "ja": "最上位はマッピング（project:, phases:, settings:）にしてください",
+    },
+    "parasol.yaml.not_mapping": {"en": "must be a mapping", "ja": "マッピングにしてください"},
+    "parasol.yaml.output_dir_relative": {
+        "en": "must be a relative folder name", "ja": "相対フォルダ名にしてください"},
+    "parasol.yaml.output_dir_outside": {
+        "en": "'{value}' leaves the project folder", "ja": "'{value}' はプロジェクトフォルダの外を指しています"},
+    "parasol.yaml.platform_not_mapping": {
+        "en": "must be a mapping of template answers", "ja": "テンプレートの回答のマッピングにしてください"},
+    "parasol.yaml.platform_unknown": {
+        "en": "unknown or not overridable (choose {choices})",
+        "ja": "不明か上書きできない項目です（{choices} から選んでください）",
+    },
+    "parasol.bad_now": {
+        "en": "{env}: '{value}' is not an ISO 8601 date-time", "ja": "{env}: '{value}' は ISO 8601 の日時ではありません"},
     "parasol.detected": {"en": "✅ Project detected: {name}", "ja": "✅ プロジェクト検出: {name}"},
     "parasol.detected.dir": {"en": "   project directory: {path}", "ja": "   プロジェクトディレクトリ: {path}"},
     "parasol.detected.outputs": {"en": "   output directory: {path}", "ja": "   出力ディレクトリ: {path}"},

@@ -24,6 +24,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "OK: {rules} rule file(s) checked, {tests} unit-test file(s) passed",
         "ja": "OK: ルールファイル {rules} 件を検査、単体テスト {tests} 件が合格",
     },
+    "record.bad_date": {
+        "en": "--date '{value}' is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)",
+        "ja": "--date '{value}' は ISO 形式の日付ではありません（YYYY-MM-DD または YYYY-MM-DDTHH:MM）",
+    },
+    "record.future_date": {
+        "en": "--date {day} is in the future: a record is written after the event",
+        "ja": "--date {day} は未来の日付です。記録は実施後に書きます",
+    },
+    "dr.not_folder": {"en": "{path}: not a folder", "ja": "{path}: フォルダではありません"},
+    "dr.bad_backup": {
+        "en": "--backup '{backup}': use letters, digits, '.', '_' and '-' only (a Velero backup name)",
+        "ja": "--backup '{backup}': 英字・数字・'.'・'_'・'-' のみ使えます（Velero のバックアップ名）",
+    },
+    "dr.bad_result": {"en": "--result must be one of {choices}", "ja": "--result は {choices} のいずれかです"},
+    "dr.negative": {"en": "{option} must be >= 0", "ja": "{option} は 0 以上にしてください"},
+    "dr.conflict": {
+        "en": "{path} already records a different result for this drill; record it under another --date or backup name",
+        "ja": "{path} にはこの訓練の別の結果が記録済みです。別の --date かバックアップ名で記録してください",
+    },
     "perf.no_file": {"en": "{path}: file not found", "ja": "{path}: ファイルが見つかりません"},
     "perf.not_summary": {
         "en": "{path}: not a k6 summary JSON ({why})", "ja": "{path}: k6 のサマリー JSON ではありません（{why}）"},

@@ -20,14 +20,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import git
 from ..errors import CheckFailed, InputError, SpecError
 from ..messages import t
+from ..scaffold import ANSWERS_FILE
 from ..spec import PlatformSpec
+from ..yamlio import plain
 from .discovery import Discovery
 from .project import ParasolProject
 
 PLATFORM_DIR = "7-platform"
-ANSWERS_FILE = ".copier-answers.yml"
 HAND_EDITS_MESSAGE = "hand edits before parasol-gitops update"
 FALLBACK_AUTHOR = ("parasol-gitops", "parasol-gitops@localhost")
 
@@ -64,23 +66,15 @@ def build_spec(project: ParasolProject, discovery: Discovery) -> PlatformSpec:
     overrides = project.setting("platform")
     if overrides is not None:
         if not isinstance(overrides, dict):
-            raise SpecError("parasol.yaml", "settings.platform", "must be a mapping of template answers")
+            raise SpecError("parasol.yaml", "settings.platform", t("parasol.yaml.platform_not_mapping"))
         for key, value in overrides.items():
             if key not in OVERRIDABLE:
                 raise SpecError("parasol.yaml", f"settings.platform.{key}",
-                                f"unknown or not overridable (choose {', '.join(OVERRIDABLE)})")
-            answers[str(key)] = _plain(value)
+                                t("parasol.yaml.platform_unknown", choices=", ".join(OVERRIDABLE)))
+            answers[str(key)] = plain(value)
     answers["services"] = [asdict(found.service) for found in discovery.services]
     spec = PlatformSpec.from_answers(answers, source="discovered services")
     return spec
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 @dataclass
@@ -122,6 +116,12 @@ def generate(dest: Path, spec: PlatformSpec, *, src: str | None = None, vcs_ref:
     return Result("updated", dest, sorted(after), changed=changed, hand_edits_committed=hand_edits)
 
 
+def artifacts(files: list[str]) -> list[str]:
+    """Top-level entries of the repository: the documents by name, folders with a trailing slash."""
+    tops = {rel.split("/", 1)[0] + ("/" if "/" in rel else "") for rel in files}
+    return sorted(x for x in tops if not x.startswith("."))
+
+
 def regenerate_part(dest: Path, spec: PlatformSpec, part: str, *, src: str | None = None,
                     vcs_ref: str | None = None) -> list[str]:
     """Re-render and copy only the files of ``part`` into ``dest``; returns the files written (changed)."""
@@ -143,7 +143,7 @@ def regenerate_part(dest: Path, spec: PlatformSpec, part: str, *, src: str | Non
     rels = sorted(p.relative_to(dest).as_posix() for p in written)
     if rels and (dest / ".git").exists():
         repo = _ensure_repo(dest)
-        repo.index.add(rels)
+        git.run(repo, "add", "--", *rels)
         _commit(repo, f"parasol-gitops platform {part}: regenerate {len(rels)} files")
     return rels
 
@@ -188,33 +188,32 @@ def _snapshot(root: Path) -> dict[str, bytes]:
     return {rel: (root / rel).read_bytes() for rel in _files(root)}
 
 
-def _ensure_repo(dest: Path) -> Any:
-    import git
-
-    try:
-        repo = git.Repo(dest)
-        if Path(repo.working_tree_dir or "").resolve() == dest.resolve():
-            return repo
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        pass
+def _ensure_repo(dest: Path) -> Path:
+    top = git.run(dest, "rev-parse", "--show-toplevel", check=False)
+    if top.returncode == 0 and Path(top.stdout.strip()).resolve() == dest.resolve():
+        return dest
     # Not a repository of its own (possibly inside the project's repository): outputs/7-platform is the GitOps
     # repository, so it gets its own.
-    return git.Repo.init(dest, initial_branch="main")
+    git.run(dest, "init", "-q", "--initial-branch=main")
+    return dest
 
 
-def _commit_all(repo: Any, message: str) -> bool:
+def _commit_all(repo: Path, message: str) -> bool:
     """Stage everything (deletions too) and commit; False when there was nothing to commit."""
-    repo.git.add("--all", ".")
-    if repo.head.is_valid() and not repo.index.diff("HEAD"):
+    git.run(repo, "add", "--all", ".")
+    has_head = git.run(repo, "rev-parse", "-q", "--verify", "HEAD", check=False).returncode == 0
+    if has_head and git.run(repo, "diff", "--cached", "--quiet", check=False).returncode == 0:
         return False
     _commit(repo, message)
     return True
 
 
-def _commit(repo: Any, message: str) -> None:
-    import git
-
-    reader = repo.config_reader()
-    has_identity = reader.has_option("user", "name") and reader.has_option("user", "email")
-    actor = None if has_identity else git.Actor(*FALLBACK_AUTHOR)
-    repo.index.commit(message, author=actor, committer=actor)
+def _commit(repo: Path, message: str) -> None:
+    """Commit the index as the user, or as :data:`FALLBACK_AUTHOR` where git knows no identity; the user's
+    hooks and signing settings are not ours to run."""
+    identity = all(git.run(repo, "config", key, check=False).stdout.strip() for key in ("user.name", "user.email"))
+    name, email = FALLBACK_AUTHOR
+    env = {} if identity else {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
+                               "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
+    git.run(repo, "-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "--allow-empty", "-m", message,
+            env=env)

@@ -18,13 +18,15 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import InputError
+from ..messages import t
 from .project import ParasolProject
 
 NOW_ENV = "PARASOL_GITOPS_NOW"
 BACKUP_SUFFIX = ".bak"
+T = TypeVar("T")
 
 
 def now_iso(now: str | None = None) -> str:
@@ -34,7 +36,7 @@ def now_iso(now: str | None = None) -> str:
         try:
             parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            raise InputError(f"{NOW_ENV}: '{value}' is not an ISO 8601 date-time") from None
+            raise InputError(t("parasol.bad_now", env=NOW_ENV, value=value)) from None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=dt.UTC)
     else:
@@ -219,6 +221,41 @@ def restore(project: ParasolProject, previous_backup: bytes | None, *, written: 
         atomic_write(bak, previous_backup)
 
 
+def tracked(project: ParasolProject, work: Callable[[], T], artifacts: Callable[[T], list[str]],
+            ) -> tuple[T, Path | None]:
+    """Run ``work`` (the generation) with phase 7 marked ``in_progress`` meanwhile and ``completed`` with its
+    ``artifacts`` afterwards; on any failure, or an interrupt, parasol.yaml and its backup are put back as they
+    were. Returns what ``work`` returned and the backup kept (``auto_backup`` or a cleaned file), else None."""
+    started = now_iso()
+    bak = backup_path(project)
+    previous_backup = bak.read_bytes() if bak.is_file() else None
+    keep_backup = bool(project.setting("auto_backup", False)) or project.contaminated
+    marked = mark_started(project, started)
+    write(project, marked, backup=keep_backup, redo=lambda fresh: mark_started(fresh, started))
+    try:
+        result = work()
+        made = artifacts(result)
+        done = now_iso()
+        write(project, mark_completed(project, started, done, made), backup=False,
+              redo=lambda fresh: mark_completed(fresh, started, done, made))
+    except BaseException:
+        restore(project, previous_backup, written=marked)
+        raise
+    return result, bak if keep_backup else None
+
+
+def phase6_missing(project: ParasolProject, guides: bool) -> list[str]:
+    """Why phase 6 (implementation) does not count as done: its status, and the guides that are not there."""
+
+
+    status = str(project.phase("phase6").get("status") or "pending")
+    if status == "completed" or guides:
+        return []
+    return [t("parasol.phase6_missing.status", status=status),
+            t("parasol.phase6_missing.guides",
+              pattern="outputs/6-implementation/services/<Service>/<BC>/implementation-guide.md")]
+
+
 def interrupted_run(project: ParasolProject) -> str | None:
     """``started`` of a phase-7 run that never finished (``status: in_progress`` left by a killed run), else None.
 
@@ -234,7 +271,7 @@ def run_lock(project: ParasolProject) -> Iterator[None]:
     """Exclusive, non-blocking lock of the project's output folder for one ``platform`` run: a second run at the
     same time is refused (exit 2) instead of interleaving with the first."""
     from ..fsutil import folder_lock
-    from ..messages import t
+
 
     folder = project.output_dir
     with ExitStack() as stack:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import YAMLError
 
 from .. import messages
 from ..errors import InputError, SpecError
@@ -83,20 +83,20 @@ def load(path: Path) -> ParasolProject:
     try:
         raw_bytes = path.read_bytes()
     except OSError as exc:
-        raise SpecError(shown, "", f"cannot read: {exc.strerror or exc}") from None
+        raise SpecError(shown, "", t("file.unreadable", problem=exc.strerror or exc)) from None
     try:
         raw = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SpecError(shown, "", f"not UTF-8 text (byte {exc.start})") from None
+        raise SpecError(shown, "", t("file.not_utf8_at", byte=exc.start)) from None
     cleaned = clean_terminal_capture(raw)
     data = _parse(cleaned, shown)
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise SpecError(shown, "", "the top level must be a mapping (project:, phases:, settings:)")
+        raise SpecError(shown, "", t("parasol.yaml.top_not_mapping"))
     project = data.get("project")
     if project is not None and not isinstance(project, dict):
-        raise SpecError(shown, "project", "must be a mapping")
+        raise SpecError(shown, "project", t("parasol.yaml.not_mapping"))
     root = path.parent
     name = str((project or {}).get("name") or root.name).strip()
     display = str((project or {}).get("display_name") or (project or {}).get("company") or name)
@@ -117,26 +117,23 @@ def load(path: Path) -> ParasolProject:
 
 
 def _parse(cleaned: Cleaned, shown: str) -> Any:
-    from ..yamlio import check_size, loader
+    from ..yamlio import check_size, loader, malformed
 
     check_size(cleaned.text, display=shown)
     try:
         return loader().load(cleaned.text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line: int | str = original_line(cleaned, mark.line + 1) if mark is not None else "?"
-        raise SpecError(shown, "", f"malformed YAML at line {line}: {exc.problem or exc.context}") from None
     except YAMLError as exc:
-        raise SpecError(shown, "", f"malformed YAML: {exc}") from None
+        # the line the user sees: a cleaned terminal capture is numbered as the capture was
+        raise malformed(shown, exc, lambda line: original_line(cleaned, line)) from None
 
 
 def _output_dir(project: ParasolProject, shown: str) -> Path:
     value = project.setting("output_dir", "outputs")
     if not isinstance(value, str) or not value.strip():
-        raise SpecError(shown, "settings.output_dir", "must be a relative folder name")
+        raise SpecError(shown, "settings.output_dir", t("parasol.yaml.output_dir_relative"))
     rel = Path(value.strip())
     if rel.is_absolute() or ".." in rel.parts:
-        raise SpecError(shown, "settings.output_dir", f"'{value}' leaves the project folder")
+        raise SpecError(shown, "settings.output_dir", t("parasol.yaml.output_dir_outside", value=value))
     return (project.root / rel).resolve() if rel.parts else project.root.resolve()
 
 

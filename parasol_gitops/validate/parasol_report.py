@@ -87,7 +87,7 @@ def write_validation_report(target: ParasolTarget, result: Result) -> Path:
              t("validate.parasol.score", score=v.score, band=v.band, date=v.date), "",
              f"- {t('validate.parasol.repo')}: `{target.repo.relative_to(target.output_dir).as_posix()}/`",
              f"- {schema}", "", f"## {t('vms5.gates')}", ""]
-    lines += [f"- {vms5._mark(g.status)} {t(f'vms5.gate.{g.id}')}: {g.value} — {g.reason}" for g in v.gates]
+    lines += [f"- {vms5.status_mark(g.status)} {t(f'vms5.gate.{g.id}')}: {g.value} — {g.reason}" for g in v.gates]
     lines += ["", f"## {t('validate.parasol.findings')}", ""]
     shown = [f for f in result.findings if f.severity != "info"]
     if shown:
