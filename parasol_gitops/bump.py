@@ -16,7 +16,7 @@ import io
 import re
 from collections.abc import Callable, MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .errors import InputError, SpecError
 from .messages import t
@@ -220,13 +220,13 @@ def _like(old: object, value: str) -> str:
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
     if isinstance(old, DoubleQuotedScalarString):
-        return DoubleQuotedScalarString(value)
+        return cast(str, DoubleQuotedScalarString(value))
     if isinstance(old, SingleQuotedScalarString):
-        return SingleQuotedScalarString(value)
+        return cast(str, SingleQuotedScalarString(value))
     return value
 
 
-def _set(entry: dict, key: str, value: str | None) -> None:
+def _set(entry: dict[str, Any], key: str, value: str | None) -> None:
     if value is None:
         entry.pop(key, None)
     elif entry.get(key) != value:

@@ -168,7 +168,9 @@ def update_speedups(dest: Path) -> Iterator[None]:
                 record.usable = False  # symlinks are rare: not worth replaying, render them again
             else:
                 record.entries.append((Path(dst_relpath), is_dir, expected_contents, expected_mode))
-        return originals["_render_allowed"](worker, dst_relpath, is_dir, is_symlink, expected_contents, expected_mode)
+        return bool(
+            originals["_render_allowed"](worker, dst_relpath, is_dir, is_symlink, expected_contents, expected_mode)
+        )
 
     def sync_exec_bit(worker: Any, dst_relpath: Path, src_mode: int) -> None:
         if not is_dest(worker):

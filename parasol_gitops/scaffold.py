@@ -26,7 +26,7 @@ import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from . import git, messages, yamlio
 from .errors import InputError
@@ -55,7 +55,7 @@ def load_data_file(path: Path) -> dict[str, Any]:
         return {}
     if not isinstance(data, Mapping):
         raise InputError(messages.t("template.scaffold.data_file_not_mapping", path=str(path)))
-    return yamlio.plain(data)
+    return cast(dict[str, Any], yamlio.plain(data))
 
 
 def copy(

@@ -37,7 +37,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-import yaml  # type: ignore[import-untyped]  # PyYAML ships no stubs and types-PyYAML is no dependency
+import yaml  # typed by types-PyYAML (a test extra): PyYAML ships no stubs of its own
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -122,7 +122,7 @@ def _data_loader() -> Any:
 
     base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class Loader(base):  # type: ignore[misc, valid-type]
+    class Loader(base):  # type: ignore[misc]
         yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
 
     resolvers = (
@@ -172,15 +172,15 @@ def _check_events(text: str, loader_cls: Any) -> None:
             return
         if top[4] and isinstance(event, ev.ScalarEvent):
             if event.value in top[3] and event.value != "<<":
-                raise _Limit(t("yaml.duplicate_key", line=event.start_mark.line + 1, key=event.value))
+                raise _Limit(t("yaml.duplicate_key", line=_line(event), key=event.value))
             top[3].add(event.value)
         top[4] = not top[4]
 
     for event in yaml.parse(text, Loader=loader_cls):
-        line = event.start_mark.line + 1
+        line = _line(event)
         if isinstance(event, ev.AliasEvent):
             as_key(event)
-            grow = size.get(event.anchor, 1)
+            grow = size.get(event.anchor or "", 1)
             nodes += grow
             aliased += grow
             if aliased > MAX_ALIAS_NODES:
@@ -204,6 +204,12 @@ def _check_events(text: str, loader_cls: Any) -> None:
                 size[anchor] = nodes - start
 
 
+def _line(event: Any) -> int:
+    """1-based line of a parser event (PyYAML always sets the mark on parsed events; the stubs allow None)."""
+    mark = event.start_mark
+    return int(mark.line) + 1 if mark is not None else 0
+
+
 def load_data_text(text: str, *, display: str) -> Any:
     """Plain data (dict, list, str, int, float, bool, None, date) from YAML ``text`` within the limits."""
     return _load_data(text, display, lambda loader: yaml.load(text, Loader=loader))
@@ -212,7 +218,10 @@ def load_data_text(text: str, *, display: str) -> Any:
 def load_data_all(text: str, *, display: str) -> list[Any]:
     """Every document of a multi-document YAML ``text`` as plain data (empty documents dropped), within the
     limits of :func:`load_data_text`."""
-    return _load_data(text, display, lambda loader: [d for d in yaml.load_all(text, Loader=loader) if d is not None])
+    docs: list[Any] = _load_data(
+        text, display, lambda loader: [d for d in yaml.load_all(text, Loader=loader) if d is not None]
+    )
+    return docs
 
 
 def _load_data(text: str, display: str, parse: Callable[[Any], Any]) -> Any:
