@@ -18,16 +18,17 @@ from .errors import InputError
 
 
 def run(cwd: Path | str, *args: str, stdin: str | None = None, env: dict[str, str] | None = None,
-        check: bool = True) -> subprocess.CompletedProcess[str]:
+        check: bool = True, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
     """``git ARGS`` in ``cwd``, text output captured; ``env`` is added to the environment. With ``check`` a
-    failure is an :class:`InputError` naming the command and git's last line."""
-    return _run(cwd, args, stdin, env, check, text=True)
+    failure is an :class:`InputError` naming the command and git's last line. ``timeout`` (seconds) raises
+    :class:`subprocess.TimeoutExpired`, for calls that reach a remote."""
+    return _run(cwd, args, stdin, env, check, text=True, timeout=timeout)
 
 
 def run_bytes(cwd: Path | str, *args: str, stdin: bytes | None = None, check: bool = True,
               ) -> subprocess.CompletedProcess[bytes]:
     """:func:`run` for contents that are not text (blobs)."""
-    return _run(cwd, args, stdin, None, check, text=False)
+    return _run(cwd, args, stdin, None, check, text=False, timeout=None)
 
 
 def last_line(result: subprocess.CompletedProcess[Any]) -> str:
@@ -37,9 +38,10 @@ def last_line(result: subprocess.CompletedProcess[Any]) -> str:
 
 
 def _run(cwd: Path | str, args: tuple[str, ...], stdin: Any, env: dict[str, str] | None, check: bool,
-         *, text: bool) -> subprocess.CompletedProcess[Any]:
+         *, text: bool, timeout: float | None) -> subprocess.CompletedProcess[Any]:
     full_env = {**os.environ, **env} if env else None
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, input=stdin, env=full_env, text=text)
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, input=stdin, env=full_env, text=text,
+                            timeout=timeout)
     if check and result.returncode != 0:
         raise InputError(messages.t("git.failed", command=" ".join(args[:2]), path=str(cwd),
                                     detail=last_line(result)))

@@ -15,6 +15,7 @@ from .. import messages
 from ..errors import InputError
 from ..fsutil import sweep_stale
 from ..messages import t
+from ..parasol import PLATFORM_DIR
 from ..staging import interruptible
 
 PART_LABELS = {
@@ -143,10 +144,10 @@ def _print_result(result: Any, services: int, backup: Path | None) -> None:
     if result.mode == "created":  # a new repository: one line per top-level entry, not one per file
         for top in gen.artifacts(result.files):
             count = sum(1 for rel in result.files if rel == top or rel.startswith(top))
-            click.echo(t("written", path=f"{gen.PLATFORM_DIR}/{top}") + (f" ({count})" if top.endswith("/") else ""))
+            click.echo(t("written", path=f"{PLATFORM_DIR}/{top}") + (f" ({count})" if top.endswith("/") else ""))
     else:
         for rel in result.changed:
-            click.echo(t("written", path=f"{gen.PLATFORM_DIR}/{rel}"))
+            click.echo(t("written", path=f"{PLATFORM_DIR}/{rel}"))
     click.echo(t("parasol.summary.title", path=str(result.dest)))
     click.echo(t("parasol.summary.counts", services=services, files=len(result.changed),
                  unchanged=len(result.files) - len(result.changed)))

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..validate.engine import DEFAULT_KUBE_VERSION
+
 
 @click.command("validate")
 @click.argument("path", default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -15,7 +17,8 @@ import click
               help="Folder, URL or kubeconform-style template "
                    "({{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json) holding JSON schemas for custom "
                    "resources. Repeatable.")
-@click.option("--kube-version", default="1.31.0", show_default=True, help="Kubernetes version of the core schemas.")
+@click.option("--kube-version", default=DEFAULT_KUBE_VERSION, show_default=True,
+              help="Kubernetes version of the core schemas.")
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--changed", "changed", is_flag=False, flag_value="", default=None, metavar="[REF]",
               help="Validate only what the diff against REF can affect (default REF: the merge base with the "
@@ -91,7 +94,6 @@ def _scope_text(scope: object) -> str:
 
 
 def _is_ref(cwd: Path, ref: str) -> bool:
-    import subprocess
+    from .. import git
 
-    return subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=cwd,
-                          capture_output=True, check=False).returncode == 0
+    return git.run(cwd, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False).returncode == 0

@@ -26,10 +26,10 @@ from ..messages import t
 from ..scaffold import ANSWERS_FILE
 from ..spec import PlatformSpec
 from ..yamlio import plain
+from . import PLATFORM_DIR
 from .discovery import Discovery
 from .project import ParasolProject
 
-PLATFORM_DIR = "7-platform"
 HAND_EDITS_MESSAGE = "hand edits before parasol-gitops update"
 FALLBACK_AUTHOR = ("parasol-gitops", "parasol-gitops@localhost")
 

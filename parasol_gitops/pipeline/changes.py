@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import git
 from .spectypes import PipelineSpec, Service
 
 EVERYTHING_EVENTS = ("workflow_dispatch", "schedule")
@@ -43,8 +44,7 @@ def _touched(changed: list[str], paths: Sequence[str]) -> bool:
 def changed_files(repo: Path, base: str, head: str) -> list[str] | None:
     """Files that differ between ``base`` and ``head``; None when git cannot tell (base not in the clone)."""
     try:
-        diff = subprocess.run(["git", "diff", "--name-only", base, head], cwd=repo, capture_output=True,
-                              text=True, timeout=120)
+        diff = git.run(repo, "diff", "--name-only", base, head, check=False, timeout=120)
     except (OSError, subprocess.TimeoutExpired):
         return None
     if diff.returncode != 0:

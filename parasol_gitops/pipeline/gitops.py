@@ -4,7 +4,7 @@ Deploy = migration hook, :func:`parasol_gitops.bump.bump` on the service's overl
 ``Parasol-Deploy: <env>/<service>`` trailer, push with ``pull --rebase`` and retry. Rollback = revert
 that commit (Argo Rollouts aborting a canary leaves the bad image in git; the revert makes it stick).
 
-One git driver: the ``git`` program through :mod:`subprocess`. Push credentials come from ``GIT_TOKEN``
+git runs through :mod:`parasol_gitops.git`, the package's one git driver. Push credentials come from ``GIT_TOKEN``
 (user ``GIT_TOKEN_USER``, default ``x-access-token``) and reach git as an ``http.extraheader`` through
 ``GIT_CONFIG_*`` environment variables, so the token is never on a command line.
 """
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import git
 from ..errors import CheckFailed, InputError
 from ..messages import t
 from ..names import is_dns1123_label
@@ -54,8 +55,7 @@ class Git:
     cwd: Path
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run(["git", *args], cwd=self.cwd, env=_auth_env(), capture_output=True, text=True,
-                              timeout=300)
+        proc = git.run(self.cwd, *args, env=_auth_env(), check=False, timeout=300)
         if check and proc.returncode != 0:
             detail = (proc.stderr or proc.stdout).strip().splitlines()
             raise CheckFailed(t("ci.git.failed", command="git " + " ".join(args[:2]),

@@ -25,27 +25,24 @@ def load(spec: str) -> dict[str, Any]:
 
 
 def service(spec: dict[str, Any], name: str) -> dict[str, Any]:
-    from ..messages import t
-
-    services: list[dict[str, Any]] = spec["services"]
-    for svc in services:
-        if svc["name"] == name:
-            return svc
-    names = [s["name"] for s in spec["services"]]
-    close = difflib.get_close_matches(name, names, n=1)
-    raise InputError(t("ci.unknown_service", name=name, known=", ".join(names)),
-                     hint=t("ci.did_you_mean", name=close[0]) if close else None)
+    return _named(spec["services"], name, "ci.unknown_service", suggest=True)
 
 
 def environment(spec: dict[str, Any], name: str) -> dict[str, Any]:
+    return _named(spec["environments"], name, "ci.unknown_environment", suggest=False)
+
+
+def _named(entries: list[dict[str, Any]], name: str, unknown: str, *, suggest: bool) -> dict[str, Any]:
+    """The entry called ``name``; else exit 2 listing the known names (and the closest one for a service)."""
     from ..messages import t
 
-    environments: list[dict[str, Any]] = spec["environments"]
-    for env in environments:
-        if env["name"] == name:
-            return env
-    names = [e["name"] for e in spec["environments"]]
-    raise InputError(t("ci.unknown_environment", name=name, known=", ".join(names)))
+    for entry in entries:
+        if entry["name"] == name:
+            return entry
+    names = [e["name"] for e in entries]
+    close = difflib.get_close_matches(name, names, n=1) if suggest else []
+    raise InputError(t(unknown, name=name, known=", ".join(names)),
+                     hint=t("ci.did_you_mean", name=close[0]) if close else None)
 
 
 def output_file(explicit: str | None) -> Path:

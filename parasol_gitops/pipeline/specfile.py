@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import itertools
 import json
-from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from .. import resources, rules
 from ..errors import SpecError
 from ..messages import t
 from ..names import is_dns1123_label, slugify, unsafe_content
+from ..yamlio import plain as _plain
 from .spectypes import PipelineSpec, from_normalized
 from .toolpkg import check_tool_package, tool_package_default
 
@@ -101,17 +101,6 @@ def _default_stages() -> tuple[dict[str, Any], ...]:
 
     data = load_file(DEFAULT_STAGES_PATH)
     return tuple(_plain(s) for s in data["stages"])
-
-
-def _plain(value: Any) -> Any:
-    """ruamel's round-trip containers → plain dicts/lists (so that defaults and copies behave)."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, str):
-        return str(value)
-    return value
 
 
 def _json_path(parts: Any) -> str:

@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from .. import git
 from . import sandbox
 from .findings import Finding, finding_t
 from .render import Obj, Renderer
@@ -84,8 +85,7 @@ def self_repo_urls(root: Path, answers: dict[str, Any]) -> set[str]:
         urls.add(_norm_url(answers["gitops_repo_url"]))
     if (root / ".git").exists():
         try:
-            out = subprocess.run(["git", "-C", str(root), "remote", "-v"], capture_output=True, text=True,
-                                 timeout=20, check=False).stdout
+            out = git.run(root, "remote", "-v", check=False, timeout=20).stdout
             urls.update(_norm_url(line.split()[1]) for line in out.splitlines() if len(line.split()) >= 2)
         except (OSError, subprocess.SubprocessError):
             pass

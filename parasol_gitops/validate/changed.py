@@ -30,15 +30,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import messages
+from .. import git, messages
 from ..errors import InputError
+from ..scaffold import ANSWERS_FILE, PIPELINE_FILE
 from .findings import Finding
 from .render import KUSTOMIZATION_FILES, Renderer
 
 # checks whose verdict on one folder depends on objects built from another
 CROSS_FOLDER_CHECKS = ("PGO-NETPOL-DEFAULT-DENY", "PGO-SERVICE-ALERTS", "PGO-SERVICE-DASHBOARD",
                        "PGO-SERVICE-MONITOR", "PGO-BACKUP", "PGO-ROLLOUT-ANALYSIS")
-PIPELINE_INPUTS = ("pipeline.yaml", ".copier-answers.yml", ".gitlab-ci.yml")
+PIPELINE_INPUTS = (PIPELINE_FILE, ANSWERS_FILE, ".gitlab-ci.yml")
 DEFAULT_BRANCHES = ("origin/main", "origin/master", "main", "master")
 _GRAPH_KINDS = re.compile(rb"^kind:\s*[\"']?(Application|ApplicationSet|AppProject)[\"']?\s*$", re.MULTILINE)
 
@@ -196,4 +197,4 @@ def _default_base(root: Path) -> tuple[str, str]:
 
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    return git.run(cwd, *args, check=False)

@@ -13,9 +13,10 @@ The files scanned are git's tracked files plus untracked ones not ignored (``git
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
+from .. import git
+from ..scaffold import ANSWERS_FILE, PIPELINE_FILE
 from . import sandbox
 from .findings import Finding, finding
 
@@ -68,13 +69,13 @@ def _caused_by(f: Finding, conflicted: dict[str, list[int]]) -> bool:
         # the app graph reads every Application under apps/: one unreadable file loses services and envs
         if rel.startswith(("apps/", "projects/", "bootstrap/")) and f.id.startswith("PGO-APP-"):
             return True
-        if rel in (".copier-answers.yml", "pipeline.yaml") and f.id.startswith("PGO-PIPELINE-"):
+        if rel in (ANSWERS_FILE, PIPELINE_FILE) and f.id.startswith("PGO-PIPELINE-"):
             return True
     return False
 
 
 def _files(root: Path) -> list[str]:
-    proc = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=root, capture_output=True)
+    proc = git.run_bytes(root, "ls-files", "-co", "--exclude-standard", "-z", check=False)
     if proc.returncode == 0:
         return sorted({p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p})
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")

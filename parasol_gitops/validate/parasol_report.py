@@ -17,9 +17,10 @@ from pathlib import Path
 from ..errors import InputError, ParasolGitopsError
 from ..fsutil import write_files
 from ..messages import t
+from ..parasol import PLATFORM_DIR
+from ..scaffold import ANSWERS_FILE
 from .engine import Result
 
-PLATFORM_DIR = "7-platform"
 REPORT_FILE = "validation-report.md"
 
 
@@ -44,7 +45,7 @@ def parasol_target(cwd: Path) -> ParasolTarget | None:
     return ParasolTarget(project.name, Path(project.output_dir), repo, project.language)
 
 
-REPO_MARKERS = (".copier-answers.yml", "apps", "bootstrap", "kustomization.yaml", "Chart.yaml")
+REPO_MARKERS = (ANSWERS_FILE, "apps", "bootstrap", "kustomization.yaml", "Chart.yaml")
 
 
 def _is_repository(folder: Path) -> bool:
