@@ -117,3 +117,39 @@ def test_findings_the_scope_drops_cost_no_second_build(repo: Path, monkeypatch: 
     [tag] = [f for f in data["findings"] if f["where"].startswith("services/payments/")
              and "latest" in f["message"]]
     assert tag["where"] != "services/payments/overlays/staging"
+
+
+def test_the_app_graph_built_for_its_checks_alone_is_schema_checked_at_the_base(repo: Path) -> None:
+    """Folders built only because they carry the app graph (nothing in their closure changed) are the base's
+    objects: their schema check is not repeated; a folder the diff reaches is still schema-checked."""
+    edit_yaml(repo / "services/payments/overlays/staging/kustomization.yaml",
+              lambda d: d[0].update(replicas=[{"name": "payments", "count": "three"}]))
+    data = changed(repo, "--changed=main")
+    scope = data["stats"]["changed"]
+    assert "apps" in scope["schema_checked_at_base"] and "projects" in scope["schema_checked_at_base"]
+    assert "services/payments/overlays/staging" not in scope["schema_checked_at_base"]
+    assert data["stats"]["schema_checked_at_base"] > 0
+    assert data["stats"]["objects"] > data["stats"]["schema_checked_at_base"]
+    # the full run checks them all
+    full = json.loads(run_cli("validate", str(repo), "--format", "json", "--quiet").stdout)
+    assert full["stats"]["schema_checked_at_base"] == 0
+
+    # an Application file the diff changes is schema-checked again: its folder is no longer graph-only
+    app = next((repo / "apps").glob("platform-*.yaml"))
+    app.write_text(app.read_text() + "\n")
+    data = changed(repo, "--changed=main")
+    assert "apps" not in data["stats"]["changed"]["schema_checked_at_base"]
+
+
+def test_conflict_markers_are_looked_for_in_the_changed_files(repo: Path) -> None:
+    """A file unchanged since the base holds the markers the base held (the full run there reported them); the
+    diff's own files are scanned."""
+    readme = repo / "services" / "orders" / "NOTES.md"
+    readme.write_text("<<<<<<< before updating\nmine\n=======\ntheirs\n>>>>>>> after updating\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "notes with markers")
+    base = git(repo, "rev-parse", "HEAD").strip()
+    assert [f for f in changed(repo, "--changed=main")["findings"] if f["id"] == "PGO-CONFLICT-MARKERS"]
+    assert not [f for f in changed(repo, f"--changed={base}")["findings"] if f["id"] == "PGO-CONFLICT-MARKERS"]
+    assert [f for f in json.loads(run_cli("validate", str(repo), "--format", "json", "--quiet").stdout)["findings"]
+            if f["id"] == "PGO-CONFLICT-MARKERS"]

@@ -146,3 +146,30 @@ def test_a_cache_file_unused_for_a_month_is_removed(tmp_path: Path, monkeypatch:
     mine.load("c: d\n")
     mine.save()
     assert not old.file.exists() and recent.file.exists() and mine.file.exists()
+
+
+def test_a_snapshot_walk_visits_what_os_walk_visits_in_the_same_order(tmp_path: Path) -> None:
+    """tree.snapshot: the three walks of a run read one listing; leaf and skip pruning and a symlinked folder
+    (listed, not entered) behave as in a walk of the disk."""
+
+    from parasol_gitops.validate import tree
+
+    for rel in ("a/b/c", "a/chart/templates", "b", ".hidden/x", "node_modules/y", "z/kust"):
+        (tmp_path / rel).mkdir(parents=True)
+    (tmp_path / "a/chart/Chart.yaml").write_text("name: c\n")
+    (tmp_path / "z/kust/kustomization.yaml").write_text("resources: []\n")
+    (tmp_path / "b/f.yaml").write_text("x: 1\n")
+    os.symlink(tmp_path / "a", tmp_path / "b/link")
+
+    def runs() -> list[list[tuple[str, list[str], list[str]]]]:
+        def seq(**kw: object) -> list[tuple[str, list[str], list[str]]]:
+            return [(str(h), list(d), sorted(f)) for h, d, f in tree.walk(tmp_path, **kw)]  # type: ignore[arg-type]
+        return [seq(), seq(leaf=lambda _h, files: "Chart.yaml" in files),
+                seq(skip=lambda h, _files: h.name == "kust")]
+
+    disk = runs()
+    with tree.snapshot(tmp_path):
+        snap = runs()
+    assert snap == disk
+    assert not any(".hidden" in h or "node_modules" in h or h.endswith("link") for h, _, _ in disk[0])
+    assert not any(h.endswith("templates") for h, _, _ in disk[1])

@@ -53,6 +53,9 @@ class Scope:
     base: str
     changed: list[str]
     affected: set[str] = field(default_factory=set)
+    # built only because they carry the app graph: no changed file in their closure, so their objects are the
+    # base's objects, already schema-checked by the full run there (engine skips their schema check)
+    graph_only: set[str] = field(default_factory=set)
     skipped: list[str] = field(default_factory=list)
     placeholders: list[str] = field(default_factory=list)  # skipped Argo CD source paths, counted as built
     skipped_charts: list[str] = field(default_factory=list)
@@ -72,6 +75,7 @@ class Scope:
 
     def to_dict(self) -> dict[str, Any]:
         return {"ref": self.ref, "base": self.base, "changed_files": self.changed, "built": sorted(self.affected),
+                "schema_checked_at_base": sorted(self.graph_only),
                 "skipped": sorted(self.skipped), "skipped_charts": sorted(self.skipped_charts),
                 "not_judged": self.not_judged()}
 
@@ -89,7 +93,7 @@ class ScopedRenderer(Renderer):
     def discover(self) -> None:
         super().discover()
         assert self.scope is not None
-        self.scope.affected = affected_kustomizations(self, self.scope.changed)
+        self.scope.affected, self.scope.graph_only = affected_kustomizations(self, self.scope.changed)
 
     def roots(self) -> list[str]:
         assert self.scope is not None
@@ -128,19 +132,23 @@ class ScopedRenderer(Renderer):
         return objs
 
 
-def affected_kustomizations(renderer: Renderer, changed: list[str]) -> set[str]:
-    """Kustomization folders whose closure holds a changed file, plus those that carry the app graph."""
+def affected_kustomizations(renderer: Renderer, changed: list[str]) -> tuple[set[str], set[str]]:
+    """Kustomization folders to build: those whose closure holds a changed file, plus those that carry the app
+    graph; and, of these, the ones built for the graph alone (no changed file in their closure)."""
     root = renderer.root
     graph_folders = _graph_folders(root, renderer)
     out: set[str] = set()
+    graph_only: set[str] = set()
     for rel in renderer.kustomizations:
         closure = renderer.closure(rel)
         files = {f for member in closure if member in renderer.kustomizations
                  for f in renderer.kustomizations[member].local_files}
-        if closure & graph_folders or any(_under(c, member) for c in changed for member in closure) \
-                or any(c in files for c in changed):
+        touched = any(_under(c, member) for c in changed for member in closure) or any(c in files for c in changed)
+        if touched or closure & graph_folders:
             out.add(rel)
-    return out
+            if not touched:
+                graph_only.add(rel)
+    return out, graph_only
 
 
 def _under(path: str, folder: str) -> bool:

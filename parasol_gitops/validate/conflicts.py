@@ -13,6 +13,7 @@ The files scanned are git's tracked files plus untracked ones not ignored (``git
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from .. import git
@@ -24,11 +25,15 @@ _MARKERS = (b"<<<<<<< ", b">>>>>>> ")
 _EXACT = (b"<<<<<<<", b">>>>>>>")
 
 
-def scan(root: Path) -> dict[str, list[int]]:
-    """Repository-relative POSIX path → line numbers (1-based) of its conflict marker lines."""
+def scan(root: Path, only: Iterable[str] | None = None) -> dict[str, list[int]]:
+    """Repository-relative POSIX path → line numbers (1-based) of its conflict marker lines.
+
+    ``only``: the files to read (``validate --changed``: a file unchanged since the base holds the markers the
+    base held, which the full run there reported); default every tracked and untracked, not ignored, file."""
     found: dict[str, list[int]] = {}
     top = root.resolve()
-    for rel in _files(root):
+    wanted = set(only) if only is not None else None
+    for rel in _files(root) if wanted is None else sorted(wanted):
         try:  # through the sandbox: a FIFO, a huge file or a link out of the repository is not read
             data = sandbox.read_bytes(top, root / rel)
         except (OSError, sandbox.Refused):

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..messages import t
-from . import appgraph, conflicts, pipeline_sync, policies, sandbox
+from . import appgraph, conflicts, pipeline_sync, policies, sandbox, tree
 from .findings import Finding, finding
 from .render import Obj, Progress, Renderer, kustomize_command
 from .schemas import BUILTIN_GROUPS, CoreSchemas, CustomSchemas, error_summary, is_core_group, split_api_version
@@ -40,7 +40,7 @@ class Result:
 def run(root: Path, *, schema_locations: list[str] | None = None, kube_version: str = DEFAULT_KUBE_VERSION,
         progress: Progress | None = None, scope: Any = None) -> Result:
     # children (kustomize, the Helm renderer) and temporary folders never outlive the run, even on SIGINT/SIGTERM
-    with sandbox.guarded():
+    with sandbox.guarded(), tree.snapshot(root.resolve()):
         return _run(root, schema_locations=schema_locations, kube_version=kube_version, progress=progress,
                     scope=scope)
 
@@ -67,16 +67,20 @@ def _run(root: Path, *, schema_locations: list[str] | None, kube_version: str, p
             ready["pipeline"] = pipeline_sync.check(root, ready["answers"])
         # work that needs no build, done while kustomize runs rather than after it: ~0.8 CPU-s at 300
         # services (every tracked file read for conflict markers, the walk for loose manifests)
-        ready["conflicts"] = conflicts.scan(root)
+        ready["conflicts"] = conflicts.scan(root, scope.changed if scope is not None else None)
         ready["loose"] = renderer.loose_manifests()
 
     checked: dict[int, list[str] | None] = {}
-    renderer.build(renderer.roots(), on_built=lambda objs: _precheck(objs, ready["core"], custom, checked),
+    # validate --changed: the app graph's unchanged folders are built for the graph checks, not schema-checked
+    at_base: frozenset[str] = frozenset(scope.graph_only) if scope is not None else frozenset()
+    renderer.build(renderer.roots(),
+                   on_built=lambda objs: _precheck([o for o in objs if o.origin not in at_base], ready["core"],
+                                                   custom, checked),
                    meanwhile=meanwhile)
     core, answers = ready["core"], ready["answers"]
     pipe_findings, pipe_facts = ready["pipeline"]
     extra = [*ready["loose"], *renderer.render_charts()]
-    objects, graph, findings, stats = _evaluate(root, renderer, extra, answers, core, custom, checked)
+    objects, graph, findings, stats = _evaluate(root, renderer, extra, answers, core, custom, checked, at_base)
     # batched builds do not say which file declares an object: only folders that have findings are built
     # again with kustomize's origin annotations, and the findings are made again pointing at those files.
     # Findings a --changed scope drops later (judged on partial objects) send no folder there: with a
@@ -84,7 +88,7 @@ def _run(root: Path, *, schema_locations: list[str] | None, kube_version: str, p
     reported = scope.filter(findings) if scope is not None else findings
     unsourced = {f.where for f in reported if f.where in renderer.built}
     if unsourced and renderer.attach_sources(unsourced):
-        objects, graph, findings, stats = _evaluate(root, renderer, extra, answers, core, custom, checked)
+        objects, graph, findings, stats = _evaluate(root, renderer, extra, answers, core, custom, checked, at_base)
     findings.extend(pipe_findings)
     for err in sorted(set(custom.fetch_errors)):
         findings.append(finding("PGO-SCHEMA-MISSING", "--schema-location", f"fetch failed: {err}"))
@@ -98,7 +102,7 @@ def _run(root: Path, *, schema_locations: list[str] | None, kube_version: str, p
 
 
 def _evaluate(root: Path, renderer: Renderer, extra: list[Obj], answers: dict[str, Any], core: CoreSchemas,
-              custom: CustomSchemas, checked: dict[int, list[str] | None],
+              custom: CustomSchemas, checked: dict[int, list[str] | None], at_base: frozenset[str] = frozenset(),
               ) -> tuple[list[Obj], appgraph.AppGraph, list[Finding], dict[str, Any]]:
     """App graph, schemas and policies over everything rendered so far (builds are cached in ``renderer``)."""
     pool: list[Obj] = [o for rel in sorted(renderer.built) for o in renderer.built[rel]]
@@ -107,7 +111,10 @@ def _evaluate(root: Path, renderer: Renderer, extra: list[Obj], answers: dict[st
     _fill_namespaces(pool, graph)
     objects = _unique(pool, set(graph.source_paths))
     findings: list[Finding] = [*renderer.findings, *graph.findings]
-    stats = _schemas(objects, core, custom, findings, checked)
+    judged = [o for o in objects if o.origin not in at_base]
+    stats = _schemas(judged, core, custom, findings, checked)
+    stats["objects"] = len(objects)
+    stats["schema_checked_at_base"] = len(objects) - len(judged)
     stats.update({"kustomizations_built": len(renderer.built), "build_failures": len(renderer.build_errors),
                   "charts_rendered": len(renderer.rendered_charts), "charts_skipped": len(renderer.skipped_charts),
                   "applications": len(graph.apps), "services": len(graph.services),

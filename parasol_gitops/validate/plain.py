@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from . import plan, sandbox, tree
+from . import plan, sandbox
 from .findings import Finding, finding, finding_t
 from .objects import Obj, parse
 from .plan import KUSTOMIZATION_FILES, Kustomization
@@ -93,7 +93,8 @@ class PlainYaml:
         """Kubernetes objects in YAML files outside every kustomization and chart (e.g. a plain bootstrap/)."""
         owned = set(self.kustomizations) | set(plan.charts(self.root))
         objs: list[Obj] = []
-        for here, _dirnames, filenames in walk(self.root, skip=lambda here, _files: tree.rel(self.root, here) in owned):
+        # the walk enters no symlinked folder, so a folder's lexical path below the (resolved) root is its real one
+        for here, _dirnames, filenames in walk(self.root, skip=lambda here, _files: lexical(self.root, here) in owned):
             for name in sorted(filenames):
                 if name.endswith((".yaml", ".yml")) and not name.startswith("."):
                     where = lexical(self.root, here / name)
