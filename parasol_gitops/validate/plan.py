@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from . import sandbox
+from . import refs, sandbox
 from .objects import Loader
 from .parsed import ParsedKustomizations
 from .tree import rel as _rel
@@ -85,12 +85,12 @@ def parse_kustomization(root: Path, rel: str, file: Path, parsed: ParsedKustomiz
     if not isinstance(data, dict):
         data = {}
     local, remote, files = [], [], []
-    for key, ref in sandbox.remote_refs(data, base):
+    for key, ref in refs.remote_refs(data, base):
         if _pinned_base(key, ref):
             remote.append(ref)
         else:
             problems.append(("PGO-REMOTE-REF", key, f"{ref} is a remote reference: never fetched, folder not built"))
-    for key, ref in sandbox.local_paths(data, base):
+    for key, ref in refs.local_paths(data, base):
         target = base / ref
         refused = sandbox.check_file(root, target)
         if refused is not None:
