@@ -35,19 +35,19 @@ def parse_image_arg(value: str) -> tuple[str, str, str, str | None]:
     digest: str | None = None
     if "@" in ref:
         ref, _, digest = ref.partition("@")
-        if not _DIGEST.match(digest):
+        if not _DIGEST.fullmatch(digest):
             raise InputError(t("bump.bad_digest", value=value))
     last = ref.rsplit("/", 1)[-1]
     if ":" in last:
         new_name, _, tag = ref.rpartition(":")
-    elif "/" in ref or ("." in ref and not _TAG.match(ref)):
+    elif "/" in ref or ("." in ref and not _TAG.fullmatch(ref)):
         new_name, tag = ref, ""
     else:
         new_name, tag = "", ref
-    if tag and not _TAG.match(tag):
+    if tag and not _TAG.fullmatch(tag):
         raise InputError(t("bump.bad_tag", value=value, tag=tag))
     for part in (name, new_name):
-        if part and not _NAME.match(part.lower()):
+        if part and not _NAME.fullmatch(part.lower()):
             raise InputError(t("bump.bad_name", value=value, name=part))
     return name, new_name, tag, digest
 

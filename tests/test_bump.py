@@ -118,3 +118,17 @@ def test_bump_of_a_values_file_for_another_image_is_refused(tmp_path: Path) -> N
     assert result.exit_code == 2
     assert "image.repository" in result.stderr and "Traceback" not in result.stderr
     assert values.read_text(encoding="utf-8") == VALUES
+
+
+def test_a_line_break_at_the_end_of_a_name_tag_or_digest_is_refused() -> None:
+    """The patterns match the whole value: ``$`` alone lets a trailing newline through into the overlay."""
+    import pytest
+
+    from parasol_gitops.bump import parse_image_arg
+    from parasol_gitops.errors import InputError
+
+    digest = "sha256:" + "a" * 64
+    assert parse_image_arg(f"orders=1.2.3@{digest}") == ("orders", "", "1.2.3", digest)
+    for value in ("orders\n=1.2.3", "orders=1.2.3\n", f"orders=1.2.3@{digest}\n", "orders=ghcr.io/x/orders\n:1"):
+        with pytest.raises(InputError):
+            parse_image_arg(value)
