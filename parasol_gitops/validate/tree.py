@@ -36,7 +36,7 @@ def snapshot(root: Path) -> Iterator[None]:
 
 
 def walk(top: Path, *, skip_hidden: bool = True, recurse: bool = True, leaf: Prune | None = None,
-         skip: Prune | None = None, _fresh: bool = False) -> Iterator[tuple[Path, list[str], list[str]]]:
+         skip: Prune | None = None) -> Iterator[tuple[Path, list[str], list[str]]]:
     """``(folder, subfolders, files)`` top-down, subfolders in sorted order; never follows a symlinked folder.
 
     The one place that decides where a walk stops: ``skip_hidden`` leaves out :data:`SKIP_DIRS` and
@@ -44,10 +44,14 @@ def walk(top: Path, *, skip_hidden: bool = True, recurse: bool = True, leaf: Pru
     below it (a chart: subcharts render with it); a folder where ``skip`` is true is neither yielded nor
     entered (a kustomization's folder when looking for loose manifests).
     """
-    listing = _snapshots.get(os.fspath(top)) if skip_hidden and recurse and not _fresh else None
+    listing = _snapshots.get(os.fspath(top)) if skip_hidden and recurse else None
     if listing is not None:
-        yield from _walk_listing(top, listing, leaf, skip)
-        return
+        return _walk_listing(top, listing, leaf, skip)
+    return _walk_disk(top, skip_hidden, recurse, leaf, skip)
+
+
+def _walk_disk(top: Path, skip_hidden: bool, recurse: bool, leaf: Prune | None, skip: Prune | None,
+               ) -> Iterator[tuple[Path, list[str], list[str]]]:
     for dirpath, dirnames, filenames in os.walk(top):
         here = Path(dirpath)
         if skip is not None and skip(here, filenames):
@@ -66,8 +70,7 @@ def _walk_listing(top: Path, listing: _Listing, leaf: Prune | None, skip: Prune 
                   ) -> Iterator[tuple[Path, list[str], list[str]]]:
     """:func:`walk` over a snapshot: the same folders in the same (top-down, sorted) order as ``os.walk``."""
     if not listing:
-        for here, dirnames, filenames in walk(top, skip_hidden=True, recurse=True, leaf=None, skip=None,
-                                              _fresh=True):
+        for here, dirnames, filenames in _walk_disk(top, True, True, None, None):
             listing[os.fspath(here)] = (list(dirnames), filenames)
     stack = [os.fspath(top)]
     while stack:
