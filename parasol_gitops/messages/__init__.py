@@ -1,7 +1,8 @@
 """One message catalogue in English and Japanese.
 
-Entries live in the ``_<area>.py`` modules beside this file (one per area so that each area owns its
-text), and are merged here into one table. Every user-facing sentence goes through :func:`t`.
+Entries live in the ``<area>.yaml`` files beside this file (one per area so that each area owns its text; data,
+not code, so that translators edit text without touching Python), and are merged here into one table. Every
+user-facing sentence goes through :func:`t`.
 """
 
 from __future__ import annotations
@@ -9,33 +10,33 @@ from __future__ import annotations
 import locale
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
-from . import (
-    _checks,
-    _ci,
-    _core,
-    _daily,
-    _failsafe,
-    _fidelity,
-    _package,
-    _parasol,
-    _pipeline,
-    _platform,
-    _template,
-    _validate,
-)
+import yaml
 
 Lang = str  # "en" | "ja"
 LANGS = ("en", "ja")
 
-CATALOGUE: dict[str, Mapping[str, str]] = {}
-for _area in (
-    _core, _pipeline, _template, _parasol, _validate, _checks, _package, _failsafe, _fidelity, _ci, _platform, _daily
-):
-    for _key, _texts in _area.MESSAGES.items():
-        if _key in CATALOGUE:
-            raise RuntimeError(f"message key {_key!r} defined twice")
-        CATALOGUE[_key] = _texts
+AREAS = ("core", "pipeline", "template", "parasol", "validate", "checks", "package", "failsafe", "fidelity", "ci",
+         "platform", "daily")
+CATALOGUE_DIR = Path(__file__).resolve().parent
+
+
+def _load() -> dict[str, Mapping[str, str]]:
+    # libyaml's plain loader, not yamlio: yamlio reports its errors through this catalogue. Duplicate keys inside
+    # one file are caught by tests/test_messages_catalogue.py (which reads each file with the strict loader).
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    catalogue: dict[str, Mapping[str, str]] = {}
+    for area in AREAS:
+        entries = yaml.load((CATALOGUE_DIR / f"{area}.yaml").read_text(encoding="utf-8"), Loader=loader)
+        for key, texts in entries.items():
+            if key in catalogue:
+                raise RuntimeError(f"message key {key!r} defined twice")
+            catalogue[key] = texts
+    return catalogue
+
+
+CATALOGUE: dict[str, Mapping[str, str]] = _load()
 
 _current: Lang | None = None
 

@@ -16,7 +16,7 @@ SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 
 @dataclass(frozen=True)
 class Check:
-    """A check id and its default severity; its title and fix hint live in the catalogue (``messages/_checks.py``)."""
+    """A check id and its default severity; its title and fix hint live in the catalogue (``messages/checks.yaml``)."""
 
     id: str
     severity: str
