@@ -13,12 +13,13 @@ import unicodedata
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 # Characters that change the meaning of a value in a shell, a GitHub expression or YAML.
+# needle → catalogue key of its description (core.yaml, names.unsafe.*)
 _UNSAFE = (
-    ("${{", "'${{ }}'"),
-    ("$(", "'$(...)'"),
-    ("`", "a backtick"),
-    ("\n", "a newline"),
-    ("\r", "a carriage return"),
+    ("${{", "names.unsafe.expression"),
+    ("$(", "names.unsafe.substitution"),
+    ("`", "names.unsafe.backtick"),
+    ("\n", "names.unsafe.newline"),
+    ("\r", "names.unsafe.carriage_return"),
 )
 
 
@@ -46,7 +47,9 @@ def slugify(name: str, *, max_len: int = 63) -> str:
 
 def unsafe_content(value: str) -> str | None:
     """A description of the first dangerous construct in ``value``, or None when it is safe."""
-    for needle, what in _UNSAFE:
+    from .messages import t
+
+    for needle, key in _UNSAFE:
         if needle in value:
-            return what
+            return t(key)
     return None

@@ -20,6 +20,7 @@ and ``copier update`` never sees them, so a regenerated workflow never conflicts
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import warnings
@@ -131,7 +132,7 @@ def _staged_update(dest: Path, answers: dict[str, Any], vcs_ref: str | None, tem
               update_speedups(work), reject_unknown_questions(answers, "--data/--data-file")):
             copier.run_update(
                 str(work),
-                data=answers,
+                data=_with_language(answers),
                 defaults=True,
                 overwrite=True,
                 skip_answered=True,
@@ -216,7 +217,7 @@ def _render_into(
         copier.run_copy(
             src,
             str(target),
-            data=dict(answers),
+            data=_with_language(answers),
             defaults=defaults,
             vcs_ref=vcs_ref,
             quiet=True,
@@ -341,9 +342,31 @@ def _copier_errors(hints: Mapping[str, str] | None = None) -> Iterator[None]:
             problem = f"{type(exc).__name__}: {_one_line(str(exc))}"
             raise InputError(messages.t("template.error", problem=problem)) from None
         except (ValueError, CopierError) as exc:
-            text = _one_line(str(exc))
+            text = _answer_problem(_one_line(str(exc)))
             hint = next((h for fragment, h in (hints or {}).items() if fragment in text), None)
             raise InputError(text, hint=hint) from None
+
+
+def _with_language(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers plus the hidden ``ui_language``, so that copier.yml's validators speak the user's language.
+    Added after the unknown-question check (the user did not type it); Copier neither asks nor records it, and a
+    template version without the question ignores it."""
+    return {"ui_language": messages.detect_language(), **answers}
+
+
+# Copier's own wording around a validator's message (copier/_user_data.py): the question and the message are
+# kept, the frame is the catalogue's.
+_VALIDATION = re.compile(r"Validation error for question '(?P<question>[^']+)': (?P<problem>.*)", re.S)
+_CHOICE = re.compile(r"Invalid choice for '(?P<question>[^']+)': (?P<value>.*) is not in (?P<choices>\[.*\])", re.S)
+
+
+def _answer_problem(text: str) -> str:
+    if found := _VALIDATION.fullmatch(text):
+        return messages.t("answer.invalid_answer", question=found["question"], problem=found["problem"])
+    if found := _CHOICE.fullmatch(text):
+        return messages.t("template.scaffold.invalid_choice", question=found["question"], value=found["value"],
+                          choices=found["choices"])
+    return text
 
 
 def _one_line(text: str) -> str:

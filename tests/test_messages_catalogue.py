@@ -34,7 +34,9 @@ def test_area_file_is_strict_yaml_with_both_languages(area: str) -> None:
 
 def test_every_shipped_file_is_read() -> None:
     assert sorted(path.stem for path in CATALOGUE_DIR.glob("*.yaml")) == sorted(AREAS)
-    assert len(CATALOGUE) == sum(len(yamlio.load_data_file(CATALOGUE_DIR / f"{a}.yaml")) for a in AREAS)
+    answers = [key for key in CATALOGUE if key.startswith("answer.")]  # the template's (test_answer_messages.py)
+    assert answers
+    assert len(CATALOGUE) - len(answers) == sum(len(yamlio.load_data_file(CATALOGUE_DIR / f"{a}.yaml")) for a in AREAS)
 
 
 def test_a_duplicate_key_in_an_area_file_is_caught(tmp_path) -> None:

@@ -197,7 +197,7 @@ def test_business_metrics_dashboard_reads_each_services_prefix() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"database_provider": "mysql"}, "'mysql' is not in ['cloudnative-pg', 'external']"),
+        ({"database_provider": "mysql"}, "database_provider: 'mysql' is not one of ['cloudnative-pg', 'external']"),
         ({"services": [{"name": "a", "slo": 100}]}, "SLO target of service 'a' must be a percentage between 0 and 100"),
         ({"services": [{"name": "a", "slo": {"availability": 0}}]}, "SLO target of service 'a'"),
         ({"services": [{"name": "a", "slo": -3}]}, "SLO target of service 'a'"),

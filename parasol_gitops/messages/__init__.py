@@ -33,6 +33,14 @@ def _load() -> dict[str, Mapping[str, str]]:
             if key in catalogue:
                 raise RuntimeError(f"message key {key!r} defined twice")
             catalogue[key] = texts
+    # The answer validators' messages live in the template (bare Copier renders them); they join the one table as
+    # ``answer.<name>``. Absent only from a broken install, which fails on its own when it renders.
+    from .. import resources
+
+    answers = resources.data_root() / "template" / "_lib" / "answer-messages.yaml"
+    if answers.is_file():
+        for key, texts in yaml.load(answers.read_text(encoding="utf-8"), Loader=loader).items():
+            catalogue[f"answer.{key}"] = texts
     return catalogue
 
 
