@@ -8,8 +8,9 @@ level, the capacity plan, the SLO defaults, the default environments and the pla
 cannot disagree on a table; ``tests/test_rules_property.py`` checks that they also apply it alike, and
 ``tests/test_rules_tier_tables.py`` that the manifests and documents follow the tables by tier.
 
-Found through :mod:`parasol_gitops.resources`, so an installed wheel reads its bundled copy. Parsed once per
-process (it is package data: it does not change while the process runs).
+Found through :mod:`parasol_gitops.resources`, so an installed wheel reads its bundled copy, and parsed by the
+product's one YAML reader (:func:`parasol_gitops.yamlio.load_data_file`: libyaml, YAML 1.2 core schema, the
+input limits) once per process (it is package data: it does not change while the process runs).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from . import resources
+from . import resources, yamlio
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,4 @@ def _tier_table(data: Mapping[str, Any], name: str) -> TierTable:
 @functools.cache
 def get() -> Rules:
     """The rules of this installation (the checkout's file, or the wheel's bundled copy), parsed once."""
-    import yaml  # type: ignore[import-untyped, unused-ignore]  # types-PyYAML is not a dependency
-
-    path = resources.rules_path()
-    return parse(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return parse(yamlio.load_data_file(resources.rules_path()))
