@@ -30,7 +30,6 @@ too.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import os
@@ -57,20 +56,15 @@ INTERNALS: dict[tuple[str, str, str], tuple[str, ...] | None] = {
         "self", "dst_relpath", "is_dir", "is_symlink", "expected_contents", "expected_mode"),
     ("copier._main", "Worker", "run_copy"): ("self",),
     ("copier._main", "Worker", "run_update"): ("self",),
-    ("copier._main", "Worker", "jinja_env"): None,
-    ("copier._main", "Worker", "subproject"): None,
-    ("copier._main", "Worker", "template"): None,
-    ("copier._main", "Worker", "template_copy_root"): None,
-    ("copier._main", "Worker", "answers"): None,
-    ("copier._main", "Worker", "data"): None,
-    ("copier._main", "Worker", "dst_path"): None,
-    ("copier._user_data", "AnswersMap", "combined"): None,
-    ("copier._user_data", "AnswersMap", "hidden"): None,
-    ("copier._template", "Template", "url"): None,
-    ("copier._template", "Template", "commit"): None,
-    ("copier._template", "Template", "questions_data"): None,
-    ("copier._subproject", "Subproject", "local_abspath"): None,
 }
+# ... and the attributes they read, by class
+INTERNALS.update({(module, cls, name): None for module, cls, names in (
+    ("copier._main", "Worker", ("jinja_env", "subproject", "template", "template_copy_root", "answers", "data",
+                                "dst_path")),
+    ("copier._user_data", "AnswersMap", ("combined", "hidden")),
+    ("copier._template", "Template", ("url", "commit", "questions_data")),
+    ("copier._subproject", "Subproject", ("local_abspath",)),
+) for name in names})
 
 
 def missing_internals() -> list[str]:
@@ -347,6 +341,8 @@ def copy_speedups() -> Iterator[None]:
     jinja_env = worker_cls.__dict__.get("jinja_env")
     if isinstance(jinja_env, functools.cached_property):
         def with_bytecode_cache(worker: Any, _make: Any = jinja_env.func) -> Any:
+            from .jinja_cache import bytecode_cache
+
             env = _make(worker)
             env.bytecode_cache = bytecode_cache(env)
             return env
@@ -367,40 +363,3 @@ def copy_speedups() -> Iterator[None]:
                 delattr(cls, name)
             else:
                 setattr(cls, name, value)
-
-
-def bytecode_cache(env: Any) -> Any:
-    """A Jinja bytecode cache for ``env`` whose folder is specific to how ``env`` compiles; a cache that cannot
-    be read or written (read-only home, full disk) only costs the compile it would have saved."""
-    import sys
-
-    import copier
-    import jinja2
-    from jinja2.bccache import Bucket, FileSystemBytecodeCache
-
-    from .fsutil import cache_dir
-
-    class QuietCache(FileSystemBytecodeCache):
-        def get_cache_key(self, name: str, filename: str | None = None) -> str:
-            # Copier renders from a fresh clone of the template each run: the absolute filename changes,
-            # the name and (checked by Jinja) the source checksum do not
-            return super().get_cache_key(name, None)
-
-        def load_bytecode(self, bucket: Bucket) -> None:
-            with contextlib.suppress(OSError):
-                super().load_bytecode(bucket)
-
-        def dump_bytecode(self, bucket: Bucket) -> None:
-            with contextlib.suppress(OSError):
-                Path(self.directory).mkdir(parents=True, exist_ok=True)
-                super().dump_bytecode(bucket)
-
-    syntax = [getattr(env, name, None) for name in (
-        "block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
-        "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
-        "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "optimized", "autoescape",
-        "enable_async", "sandboxed")]
-    undefined = getattr(env, "undefined", None)
-    key = repr((jinja2.__version__, getattr(copier, "__version__", ""), sys.version, type(env).__qualname__,
-                sorted(env.extensions), syntax, getattr(undefined, "__qualname__", repr(undefined))))
-    return QuietCache(str(cache_dir("jinja") / hashlib.sha256(key.encode()).hexdigest()[:16]))

@@ -1,13 +1,16 @@
 """The platform's rules and defaults for Python: the same file the Copier template reads.
 
 ``template/_lib/rules.yaml`` holds the tier table, replicas by tier, HPA bounds and container sizes by scaling
-level, the capacity plan, the SLO defaults and the default environments. The template parses it with Copier's
+level, the capacity plan, the SLO defaults, the default environments and the platform components' tables by tier
+(logs and traces, PostgreSQL, Kafka). The template parses it with Copier's
 ``from_yaml`` filter (``template/_lib/platform.json.jinja``); :mod:`parasol_gitops.spec` and
 :mod:`parasol_gitops.pipeline.specfile` read it here. One file, so the template, the spec and the pipeline
-cannot disagree on a table; ``tests/test_rules_property.py`` checks that they also apply it alike.
+cannot disagree on a table; ``tests/test_rules_property.py`` checks that they also apply it alike, and
+``tests/test_rules_tier_tables.py`` that the manifests and documents follow the tables by tier.
 
-Found through :mod:`parasol_gitops.resources`, so an installed wheel reads its bundled copy. Parsed once per
-process (it is package data: it does not change while the process runs).
+Found through :mod:`parasol_gitops.resources`, so an installed wheel reads its bundled copy, and parsed by the
+product's one YAML reader (:func:`parasol_gitops.yamlio.load_data_file`: libyaml, YAML 1.2 core schema, the
+input limits) once per process (it is package data: it does not change while the process runs).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from . import resources
+from . import resources, yamlio
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,22 @@ class Size:
     req_mem: int
     lim_cpu: int
     lim_mem: int
+
+
+@dataclass(frozen=True)
+class TierTable:
+    """A platform component's settings by tier (rules.yaml: ``<name>_by_tier`` and ``<name>_other_tier``)."""
+
+    rows: Mapping[str, Mapping[str, Any]]
+    other: str
+
+    def for_tier(self, tier: str) -> Mapping[str, Any]:
+        """The row of ``tier``; a tier the table does not list takes the row named by ``other``."""
+        return self.rows.get(tier, self.rows[self.other])
+
+
+# The platform components' tables by tier; the template gives each environment its row (E.<name>).
+TIER_TABLES = ("observability", "database", "kafka")
 
 
 @dataclass(frozen=True)
@@ -56,6 +75,7 @@ class Rules:
     fast_burn: float
     canary_max_error_rate: float
     migration_command: tuple[str, ...]
+    by_tier: Mapping[str, TierTable]
 
     def tier_for(self, name: str) -> str:
         """The tier of an environment whose answers give none: by its name; an unlisted name is its own tier."""
@@ -105,13 +125,19 @@ def parse(data: Mapping[str, Any]) -> Rules:
         fast_burn=float(slo["fast_burn"]),
         canary_max_error_rate=float(slo["canary_max_error_rate"]),
         migration_command=tuple(str(c) for c in data["migration_command"]),
+        by_tier=_frozen({name: _tier_table(data, name) for name in TIER_TABLES}),
     )
+
+
+def _tier_table(data: Mapping[str, Any], name: str) -> TierTable:
+    rows = {str(tier): _frozen(row) for tier, row in data[f"{name}_by_tier"].items()}
+    other = str(data[f"{name}_other_tier"])
+    if other not in rows:
+        raise ValueError(f"{name}_other_tier: {other!r} is not a row of {name}_by_tier")
+    return TierTable(rows=_frozen(rows), other=other)
 
 
 @functools.cache
 def get() -> Rules:
     """The rules of this installation (the checkout's file, or the wheel's bundled copy), parsed once."""
-    import yaml  # type: ignore[import-untyped, unused-ignore]  # types-PyYAML is not a dependency
-
-    path = resources.rules_path()
-    return parse(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return parse(yamlio.load_data_file(resources.rules_path()))

@@ -33,10 +33,13 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .messages import t
+
+if TYPE_CHECKING:
+    from .pipeline.spectypes import PipelineSpec
 
 HEALTH_RETRY_SECONDS = 2.0
 REQUEST_TIMEOUT_SECONDS = 10.0
@@ -77,30 +80,34 @@ class Target:
     spec_name: str = "pipeline.yaml"
 
 
-def resolve_target(spec: Mapping[str, Any], *, service: str, env: str, url: str | None, prometheus: str | None,
-                   spec_name: str = "pipeline.yaml") -> Target:
-    """Check the service and environment against the normalized spec; pick the URLs and thresholds."""
-    names = [s["name"] for s in spec["services"]]
+def resolve_target(spec: Mapping[str, Any] | PipelineSpec, *, service: str, env: str, url: str | None,
+                   prometheus: str | None, spec_name: str = "pipeline.yaml") -> Target:
+    """Check the service and environment against the spec (typed, or as :func:`~.pipeline.load_spec` returned
+    it); pick the URLs and thresholds."""
+    from .pipeline import typed_spec
+
+    typed = typed_spec(spec, spec_name)
+    names = [s.name for s in typed.services]
     if service not in names:
         raise InputError(t("verify.unknown_service", name=service, spec=spec_name, names=", ".join(names)))
-    environments = {e["name"]: e for e in spec["environments"]}
+    environments = {e.name: e for e in typed.environments}
     if env not in environments:
         raise InputError(t("verify.unknown_env", name=env, spec=spec_name, names=", ".join(environments)))
     for option, value in (("--url", url), ("--prometheus", prometheus)):
         if value is not None and not _is_http_url(value):
             raise InputError(t("verify.bad_url", option=option, url=value))
-    base = url or (environments[env].get("url") or "").replace("{service}", service) or None
+    base = url or environments[env].service_url(service) or None
     if base is not None and not _is_http_url(base):
         raise InputError(t("verify.bad_url", option=f"environments[{env}].url", url=base))
-    rollback = spec["settings"]["rollback"]
+    rollback = typed.settings.rollback
     return Target(
         service=service,
         env=env,
         health_url=base.rstrip("/") + "/healthz" if base else None,
         prometheus=prometheus.rstrip("/") if prometheus else None,
-        error_rate_percent=float(rollback["error_rate_percent"]),
-        latency_p95_factor=float(rollback["latency_p95_factor"]),
-        health_checks=bool(rollback["health_checks"]),
+        error_rate_percent=float(rollback.error_rate_percent),
+        latency_p95_factor=float(rollback.latency_p95_factor),
+        health_checks=bool(rollback.health_checks),
         spec_name=spec_name,
     )
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 
 from parasol_gitops.pipeline import testplan
 from parasol_gitops.pipeline.gitops import _auth_env
+from parasol_gitops.pipeline.spectypes import Service
 from parasol_gitops.pipeline.testrun import parse_total, read_report
 from parasol_gitops.pipeline.toolpkg import check_tool_package
 from tests.conftest import run_cli
@@ -227,10 +229,11 @@ def test_build_files_give_the_usual_commands(tmp_path: Path, files: dict[str, st
 
 
 def test_recorded_language_is_the_last_resort(tmp_path: Path) -> None:
-    svc = {"name": "orders", "path": "src", "commands": {}, "skip": {}, "language": "node"}
+    svc = Service(name="orders", path="src", image="orders", dockerfile="src/Dockerfile", context="src", watch=(),
+                  commands={}, skip={}, language="node", strategy="", canary_steps=(), ci_image="")
     assert [s.command for s in testplan.build_plan(svc, tmp_path).steps] == ["node --test"]
     with pytest.raises(Exception, match="no recognised build file in src"):
-        testplan.build_plan({**svc, "language": "java-maven"}, tmp_path)
+        testplan.build_plan(dataclasses.replace(svc, language="java-maven"), tmp_path)
 
 
 def test_package_json_without_test_script_is_no_command(tmp_path: Path) -> None:

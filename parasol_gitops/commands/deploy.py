@@ -32,12 +32,12 @@ def deploy(service: str, env_name: str, image: str, tag: str, digest: str, spec:
     data = runtime.load(spec)
     svc = runtime.service(data, service)
     runtime.environment(data, env_name)
-    branch = branch or data["gitops"]["branch"]
+    branch = branch or data.gitops.branch
     out = runtime.output_file(output)
     sha = ""
     try:
         git = gitops.prepare(Path(gitops_dir), repository, branch, click.echo)
-        request = gitops.DeployRequest(svc, env_name, image or svc["image"], tag, digest)
+        request = gitops.DeployRequest(svc, env_name, image or svc.image, tag, digest)
         sha = gitops.deploy(data, request, git, branch, click.echo, app_root=Path.cwd())
     finally:
         # Always written, also when the deploy failed before its push (then empty): an automatic

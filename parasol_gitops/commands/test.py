@@ -39,7 +39,7 @@ def test(service: str, spec: str, threshold: float | None, smoke: bool, env_name
         testrun.run_smoke(svc, env, root, click.echo, attempts=attempts, interval=interval, dry_run=dry_run)
         return
     if threshold is None:
-        stage = next((s for s in data["stages"] if s["type"] == "lint_and_test"), None)
-        threshold = float(stage["coverage_threshold"] if stage else data["settings"]["coverage_threshold"])
+        stage = next((s for s in data.stages if s.type == "lint_and_test"), None)
+        threshold = float(stage.coverage_threshold if stage else data.settings.coverage_threshold)
     plan = testplan.build_plan(svc, root)
     testrun.run_plan(plan, root, threshold, click.echo, dry_run=dry_run)

@@ -35,12 +35,12 @@ def verify(service: str, env: str, spec_path: Path, url: str | None, prometheus:
 
     if not spec_path.exists():
         raise InputError(t("verify.no_spec", path=str(spec_path)))
-    spec = load_spec(spec_path, display=str(spec_path))
+    spec = load_spec(spec_path, display=str(spec_path)).typed
     target = verify_module.resolve_target(spec, service=service, env=env, url=url,
                                           prometheus=prometheus or os.environ.get("PROMETHEUS_URL") or None,
                                           spec_name=str(spec_path))
     if window is None:
-        window = int(spec["settings"]["canary_interval_minutes"]) * 60
+        window = int(spec.settings.canary_interval_minutes) * 60
     result = verify_module.verify(target, window=window, timeout=timeout if timeout is not None else window + 120)
     for check in result.checks:
         click.echo(("ok    " if check.ok else "FAIL  ") + check.line)

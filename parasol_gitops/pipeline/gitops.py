@@ -19,13 +19,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .. import git
 from ..errors import CheckFailed, InputError
 from ..messages import t
 from ..names import is_dns1123_label
-from .spectypes import Gitops
+from .spectypes import PipelineSpec, Service
 
 Echo = Callable[[str], None]
 Sleep = Callable[[float], None]
@@ -111,36 +110,32 @@ def push_with_retry(git: Git, branch: str, echo: Echo, *, sleep: Sleep = time.sl
     raise CheckFailed(t("ci.git.push_failed", branch=branch, attempts=ATTEMPTS))
 
 
-def overlay_path(spec: dict[str, Any], service: str, env: str) -> str:
-    return Gitops(**spec["gitops"]).overlay_path(service, env)
-
-
 @dataclass
 class DeployRequest:
-    service: dict[str, Any]
+    service: Service
     env: str
     image: str
     tag: str
     digest: str
 
 
-def deploy(spec: dict[str, Any], req: DeployRequest, git: Git, branch: str, echo: Echo, *,
+def deploy(spec: PipelineSpec, req: DeployRequest, git: Git, branch: str, echo: Echo, *,
            app_root: Path, sleep: Sleep = time.sleep) -> str:
     """Bump, commit, push. The new commit's SHA, or '' when the overlay already ran that digest."""
     from .. import bump as bump_module
 
-    name = req.service["name"]
+    name = req.service.name
     if not _DIGEST.match(req.digest):
         raise InputError(t("ci.deploy.bad_digest", digest=req.digest or "''"))
     bump_module.parse_image_arg(f"{req.image}={req.image}:{req.tag}@{req.digest}")
-    overlay = overlay_path(spec, name, req.env)
+    overlay = spec.gitops.overlay_path(name, req.env)
     target = git.cwd / overlay
     if not target.exists():
         raise InputError(t("ci.deploy.no_overlay", overlay=overlay, path=str(git.cwd)))
-    migrate = req.service["commands"].get("migrate", "")
+    migrate = req.service.commands.get("migrate", "")
     if migrate:
         echo(f"==> migrate: {migrate}")
-        folder = app_root / req.service["path"]
+        folder = app_root / req.service.path
         env = {**os.environ, "SERVICE": name, "ENVIRONMENT": req.env, "IMAGE_DIGEST": req.digest}
         code = subprocess.run(["sh", "-c", migrate], cwd=folder if folder.is_dir() else app_root, env=env).returncode
         if code != 0:

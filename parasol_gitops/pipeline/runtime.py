@@ -5,41 +5,47 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from ..errors import InputError
+from .spectypes import Environment, PipelineSpec, Service
 
 DEFAULT_SPEC = "pipeline.yaml"
 DOTENV = "deploy.env"
 
 
-def load(spec: str) -> dict[str, Any]:
+_Named = TypeVar("_Named", Service, Environment)
+
+
+def load(spec: str) -> PipelineSpec:
+    """The typed spec of the file ``spec`` (validated, every default filled)."""
     from ..messages import t
     from . import load_spec
 
     path = Path(spec)
     if not path.is_file():
         raise InputError(t("ci.no_spec", path=spec))
-    return load_spec(path, display=spec)
+    return load_spec(path, display=spec).typed
 
 
-def service(spec: dict[str, Any], name: str) -> dict[str, Any]:
-    return _named(spec["services"], name, "ci.unknown_service", suggest=True)
+def service(spec: PipelineSpec, name: str) -> Service:
+    return _named(spec.services, name, "ci.unknown_service", suggest=True)
 
 
-def environment(spec: dict[str, Any], name: str) -> dict[str, Any]:
-    return _named(spec["environments"], name, "ci.unknown_environment", suggest=False)
+def environment(spec: PipelineSpec, name: str) -> Environment:
+    return _named(spec.environments, name, "ci.unknown_environment", suggest=False)
 
 
-def _named(entries: list[dict[str, Any]], name: str, unknown: str, *, suggest: bool) -> dict[str, Any]:
+def _named(entries: Sequence[_Named], name: str, unknown: str, *, suggest: bool) -> _Named:
     """The entry called ``name``; else exit 2 listing the known names (and the closest one for a service)."""
     from ..messages import t
 
     for entry in entries:
-        if entry["name"] == name:
+        if entry.name == name:
             return entry
-    names = [e["name"] for e in entries]
+    names = [e.name for e in entries]
     close = difflib.get_close_matches(name, names, n=1) if suggest else []
     raise InputError(t(unknown, name=name, known=", ".join(names)),
                      hint=t("ci.did_you_mean", name=close[0]) if close else None)

@@ -1,14 +1,14 @@
 """pipeline.yaml: parsing, JSON-schema validation, semantic checks and defaults.
 
-The schema (``pipelines/schema.json``) catches shapes; this module catches what a schema cannot:
-unknown stages in ``needs``, cycles, duplicate or non-DNS-1123 names (with a suggested slug), and
-values that could inject into a CI script. The result is a fully defaulted :class:`NormalizedSpec`: the
-plain mapping the CI subcommands read, carrying its typed form (:mod:`.spectypes`) for the model builder.
+The schema (``pipelines/schema.json``) catches shapes; this module catches what a schema cannot: duplicate or
+non-DNS-1123 names (with a suggested slug) and values that could inject into a CI script; the stage graph
+(unknown stages in ``needs``, cycles) is :mod:`.specstages`'. The result is a fully defaulted
+:class:`NormalizedSpec`: the plain mapping, carrying its typed form (:mod:`.spectypes`) that the model builder,
+the CI subcommands and ``verify`` read.
 """
 
 from __future__ import annotations
 
-import copy
 import itertools
 import json
 from functools import lru_cache
@@ -20,22 +20,11 @@ from ..errors import SpecError
 from ..messages import t
 from ..names import is_dns1123_label, slugify, unsafe_content
 from ..yamlio import plain as _plain
+from .specstages import MAX_STAGES, normalize_stages
 from .spectypes import PipelineSpec, from_normalized
 from .toolpkg import check_tool_package, tool_package_default
 
 SCHEMA_PATH = resources.schema_path()
-DEFAULT_STAGES_PATH = resources.stages_path()
-
-STAGE_TYPES = ("lint_and_test", "build", "security_scan", "deploy", "integration_test")
-# Stage keys that only make sense for one type: a wrong one is a mistake worth naming.
-TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
-    "lint_and_test": ("coverage_threshold",),
-    "build": (),
-    "security_scan": ("fail_on", "image_scan", "dependency_scan", "sast"),
-    "deploy": ("environment",),
-    "integration_test": ("environment", "e2e", "performance", "dast"),
-}
-COMMON_STAGE_KEYS = ("name", "type", "needs")
 
 # The requirement CI jobs install: the version that synthesizes the files (resources.version(): pyproject in a
 # checkout, the metadata when installed), so generated CI runs the tool that generated it; one release gives
@@ -73,14 +62,11 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 }
 DEFAULT_ROLLBACK: dict[str, Any] = {"error_rate_percent": 5, "latency_p95_factor": 2, "health_checks": True}
 SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
-# A pipeline has a handful of stages (one deploy per environment); a spec with hundreds is a mistake or an attack
-# on the time the graph checks and emitters take, refused before they run.
-MAX_STAGES = 100
-
 
 class NormalizedSpec(dict[str, Any]):
-    """The normalized spec as a plain mapping (``spec["services"]`` for the CI subcommands and ``verify``) and
-    its typed form in :attr:`typed`, built once. Edits to the mapping do not reach :attr:`typed`."""
+    """The normalized spec as a plain mapping (what ``validate`` and ``status vms5`` report from) and its typed
+    form in :attr:`typed`, built once, which the emitters and the CI subcommands read. Edits to the mapping do not
+    reach :attr:`typed`."""
 
     typed: PipelineSpec
 
@@ -93,14 +79,6 @@ class NormalizedSpec(dict[str, Any]):
 def _schema() -> dict[str, Any]:
     schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     return schema
-
-
-@lru_cache(maxsize=1)
-def _default_stages() -> tuple[dict[str, Any], ...]:
-    from ..yamlio import load_file
-
-    data = load_file(DEFAULT_STAGES_PATH)
-    return tuple(_plain(s) for s in data["stages"])
 
 
 def _json_path(parts: Any) -> str:
@@ -208,7 +186,7 @@ def _normalize(data: dict[str, Any], source: str) -> dict[str, Any]:
         raise SpecError(source, "settings.tool_package", problem)
     environments = _environments(data, source)
     services = _services(data, source, environments)
-    stages = _stages(data, source, settings, {e["name"] for e in environments})
+    stages = normalize_stages(data.get("stages"), source, settings, {e["name"] for e in environments})
     gitops = {"repository": "self", "overlay": "services/{service}/overlays/{env}", "branch": "main"}
     gitops.update(data.get("gitops") or {})
     for token in ("{service}", "{env}"):
@@ -323,85 +301,3 @@ def _skip(svc: dict[str, Any], source: str, index: int) -> dict[str, str]:
             raise SpecError(source, f"services[{index}].skip_reason", t("pipeline.spec.skip_mapping_reason"))
         out = dict(raw)
     return {("unit" if k == "test" else k): v for k, v in sorted(out.items())}
-
-
-def _stages(
-    data: dict[str, Any], source: str, settings: dict[str, Any], env_names: set[str]
-) -> list[dict[str, Any]]:
-    raw = data.get("stages") or [copy.deepcopy(s) for s in _default_stages()]
-    index: dict[str, int] = {}
-    for i, stage in enumerate(raw):
-        if stage["name"] in index:
-            raise SpecError(source, f"stages[{i}].name", t("pipeline.spec.duplicate_stage", name=stage["name"]))
-        index[stage["name"]] = i
-    out = []
-    for i, stage in enumerate(raw):
-        kind = stage["type"]
-        allowed = set(COMMON_STAGE_KEYS) | set(TYPE_OPTIONS[kind])
-        for key in stage:
-            if key not in allowed:
-                raise SpecError(source, f"stages[{i}].{key}", t("pipeline.spec.stage_option", kind=kind))
-        for need in stage.get("needs") or []:
-            if need not in index:
-                raise SpecError(source, f"stages[{i}].needs", t("pipeline.spec.unknown_stage", name=need))
-        if kind in ("deploy", "integration_test"):
-            env = stage.get("environment")
-            if not env:
-                raise SpecError(source, f"stages[{i}].environment",
-                                t("pipeline.spec.stage_needs_environment", kind=kind))
-            if env not in env_names:
-                raise SpecError(source, f"stages[{i}].environment", t("pipeline.spec.unknown_environment", name=env))
-        norm: dict[str, Any] = {"name": stage["name"], "type": kind, "needs": list(stage.get("needs") or [])}
-        if kind == "lint_and_test":
-            norm["coverage_threshold"] = stage.get("coverage_threshold", settings["coverage_threshold"])
-        elif kind == "security_scan":
-            norm["fail_on"] = stage.get("fail_on", settings["fail_on_severity"])
-            for key in ("image_scan", "dependency_scan", "sast"):
-                norm[key] = bool(stage.get(key, True))
-        elif kind == "deploy":
-            norm["environment"] = stage["environment"]
-        elif kind == "integration_test":
-            norm["environment"] = stage["environment"]
-            for key in ("e2e", "performance", "dast"):
-                norm[key] = bool(stage.get(key, True))
-        out.append(norm)
-    _check_cycles(out, source)
-    _check_deploys_follow_build(out, source)
-    return out
-
-
-def _check_cycles(stages: list[dict[str, Any]], source: str) -> None:
-    """A cycle in ``needs``, named from the stage that comes first in the spec (``a -> b``: a needs b)."""
-    from graphlib import CycleError, TopologicalSorter
-
-    index = {s["name"]: i for i, s in enumerate(stages)}
-    try:
-        TopologicalSorter({s["name"]: s["needs"] for s in stages}).prepare()
-    except CycleError as exc:
-        ring = list(reversed(exc.args[1]))[:-1]  # graphlib lists a need before the stage that needs it
-        start = min(range(len(ring)), key=lambda i: index[ring[i]])
-        cycle = [*ring[start:], *ring[:start], ring[start]]
-        raise SpecError(source, f"stages[{index[cycle[0]]}].needs",
-                        t("pipeline.spec.cycle", cycle=" -> ".join(cycle))) from None
-
-
-def _check_deploys_follow_build(stages: list[dict[str, Any]], source: str) -> None:
-    """A deploy writes the digest a build produced: some build stage must come before it."""
-    by_name = {s["name"]: s for s in stages}
-
-    def upstream(name: str) -> set[str]:
-        seen: set[str] = set()
-        todo = list(by_name[name]["needs"])
-        while todo:
-            cur = todo.pop()
-            if cur not in seen:
-                seen.add(cur)
-                todo.extend(by_name[cur]["needs"])
-        return seen
-
-    for i, stage in enumerate(stages):
-        if stage["type"] in ("deploy", "security_scan") and not any(
-            by_name[u]["type"] == "build" for u in upstream(stage["name"])
-        ):
-            raise SpecError(source, f"stages[{i}].needs",
-                            t("pipeline.spec.needs_build", kind=stage["type"], name=stage["name"]))

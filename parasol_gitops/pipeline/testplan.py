@@ -11,9 +11,9 @@ import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..errors import CheckFailed
+from .spectypes import Service
 
 TEST_STEPS = ("lint", "unit", "integration", "coverage")
 PY_TOOLS = "python -m pip install --quiet --disable-pip-version-check ruff pytest pytest-cov"
@@ -37,19 +37,19 @@ class Plan:
     absent: dict[str, str] = field(default_factory=dict)  # step → why it has no command
 
 
-def build_plan(svc: dict[str, Any], root: Path) -> Plan:
+def build_plan(svc: Service, root: Path) -> Plan:
     """The plan for ``svc``; raises CheckFailed with the issue's one line when nothing can be run."""
-    folder = root / svc["path"]
-    commands = {k: v for k, v in svc["commands"].items() if k in TEST_STEPS}
+    folder = root / svc.path
+    commands = {k: v for k, v in svc.commands.items() if k in TEST_STEPS}
     if commands:
         steps = [Step(k, commands[k]) for k in TEST_STEPS if k in commands]
         absent = {k: "not set in services[].commands" for k in TEST_STEPS if k not in commands}
-        plan = Plan(svc["name"], svc["path"], "pipeline.yaml (services[].commands)", steps, absent=absent)
-    elif {"lint", "unit"} <= set(svc["skip"]):  # everything skipped on purpose: nothing to detect
-        plan = Plan(svc["name"], svc["path"], "nothing (every test step is skipped)", [])
+        plan = Plan(svc.name, svc.path, "pipeline.yaml (services[].commands)", steps, absent=absent)
+    elif {"lint", "unit"} <= set(svc.skip):  # everything skipped on purpose: nothing to detect
+        plan = Plan(svc.name, svc.path, "nothing (every test step is skipped)", [])
     else:
         plan = _detected(svc, folder)
-    plan.skipped = dict(svc["skip"])
+    plan.skipped = dict(svc.skip)
     plan.steps = [s for s in plan.steps if s.name not in plan.skipped]
     plan.absent = {k: v for k, v in plan.absent.items() if k not in plan.skipped}
     if not any(s.name in ("lint", "unit", "integration") for s in plan.steps) and not (
@@ -58,26 +58,26 @@ def build_plan(svc: dict[str, Any], root: Path) -> Plan:
         from ..messages import t
 
         why = "; ".join(plan.absent[k] for k in ("lint", "unit") if k in plan.absent)
-        raise CheckFailed(t("ci.test.no_commands", service=svc["name"], source=plan.source, why=why))
+        raise CheckFailed(t("ci.test.no_commands", service=svc.name, source=plan.source, why=why))
     return plan
 
 
-def _detected(svc: dict[str, Any], folder: Path) -> Plan:
+def _detected(svc: Service, folder: Path) -> Plan:
     for detector in (_node, _python, _go, _maven, _gradle, _cargo):
         found = detector(folder)
         if found:
             source, steps, absent = found
-            return Plan(svc["name"], svc["path"], source, steps, absent=absent)
-    language = svc["language"]
+            return Plan(svc.name, svc.path, source, steps, absent=absent)
+    language = svc.language
     if language == "python":
         source, steps, absent = _python_steps(folder, f"language {language} (no build file)", [PY_TOOLS])
-        return Plan(svc["name"], svc["path"], source, steps, absent=absent)
+        return Plan(svc.name, svc.path, source, steps, absent=absent)
     if language == "node":
-        return Plan(svc["name"], svc["path"], "language node (no build file)", [Step("unit", "node --test")],
+        return Plan(svc.name, svc.path, "language node (no build file)", [Step("unit", "node --test")],
                     absent={"lint": "no package.json", "coverage": "no package.json to configure a coverage tool"})
     from ..messages import t
 
-    raise CheckFailed(t("ci.test.nothing", service=svc["name"], path=svc["path"]))
+    raise CheckFailed(t("ci.test.nothing", service=svc.name, path=svc.path))
 
 
 Found = tuple[str, list[Step], dict[str, str]] | None

@@ -16,10 +16,10 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ..errors import CheckFailed
 from ..messages import t
+from .spectypes import Environment, Service
 from .testplan import Plan, Step
 
 Echo = Callable[[str], None]
@@ -134,29 +134,29 @@ def read_report(path: Path, kind: str) -> float | None:
     return None
 
 
-def run_smoke(svc: dict[str, Any], env: dict[str, Any], root: Path, echo: Echo, *, attempts: int = 10,
+def run_smoke(svc: Service, env: Environment, root: Path, echo: Echo, *, attempts: int = 10,
               interval: float = 15, dry_run: bool = False) -> bool:
     """The service's smoke command after a deploy, retried while the new version rolls out.
     False (with the message printed) when no smoke command is configured."""
-    command = svc["commands"].get("smoke", "")
+    command = svc.commands.get("smoke", "")
     if not command:
-        echo(t("ci.smoke.none", service=svc["name"]))
+        echo(t("ci.smoke.none", service=svc.name))
         return False
     if dry_run:
         echo(f"  smoke: {command}")
         echo(t("ci.test.dry_run"))
         return True
-    folder = root / svc["path"]
-    url = env["url"].replace("{service}", svc["name"]) if env["url"] else ""
-    extra = {"SERVICE": svc["name"], "ENVIRONMENT": env["name"], "BASE_URL": url}
+    folder = root / svc.path
+    url = env.service_url(svc.name)
+    extra = {"SERVICE": svc.name, "ENVIRONMENT": env.name, "BASE_URL": url}
     for attempt in range(1, attempts + 1):
         echo(f"==> smoke ({attempt}/{attempts}): {command}")
         _flush()
         code = subprocess.run(["sh", "-c", command], cwd=folder if folder.is_dir() else root,
                               env=_env(extra)).returncode
         if code == 0:
-            echo(t("ci.smoke.ok", service=svc["name"], env=env["name"]))
+            echo(t("ci.smoke.ok", service=svc.name, env=env.name))
             return True
         if attempt < attempts:
             time.sleep(interval)
-    raise CheckFailed(t("ci.smoke.failed", service=svc["name"], env=env["name"], attempts=attempts))
+    raise CheckFailed(t("ci.smoke.failed", service=svc.name, env=env.name, attempts=attempts))
