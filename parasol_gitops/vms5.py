@@ -269,12 +269,23 @@ def _item(cid: str, checklist: str, met: bool, yes: str, no: str) -> Item:
     return Item(cid, checklist, met, yes if met else no)
 
 
+def production_environments(result: Result) -> list[str]:
+    """The environments of the app graph whose tier is production: the tier the answers give, else the one the
+    rules give the name (rules.yaml's tier_by_name, as the template does)."""
+    from . import rules
+
+    declared = {str(e.get("name")): e.get("tier") for e in result.answers.get("environments") or []
+                if isinstance(e, dict) and e.get("tier")}
+    table = rules.get()
+    return [e for e in result.graph.environments if (declared.get(e) or table.tier_for(e)) == "production"]
+
+
 def infrastructure_items(facts: _Facts) -> list[Item]:
     services, objects, graph = facts.services, facts.objects, facts.result.graph
     hpa_text = [json.dumps((o.data.get("spec") or {}).get("scaleTargetRef")) for o in objects
                 if o.kind in ("HorizontalPodAutoscaler", "ScaledObject")]
     unscaled = [s for s in services if not any(policies.mentions(x, s) for x in hpa_text)]
-    prod = [e for e in graph.environments if e in ("production", "prod", "prd", "本番")]
+    prod = production_environments(facts.result)
     prod_missing = [s for s in services if not prod or (s, prod[0]) not in graph.deployed]
     backup = policies.backup_covered(objects)
     dr_doc = [p for p in facts.docs if "disaster-recovery" in p or p.startswith("dr/")]

@@ -252,3 +252,21 @@ def test_monitoring_needs_logs_and_traces_of_every_service(generated: Path, tmp_
         edit_yaml(repo2 / f"apps/{env}/kustomization.yaml", lambda d: d[0]["resources"].remove("observability.yaml"))
     mon = _gate(status(repo2), "monitoring_coverage")
     assert mon["status"] == "failed" and mon["value"] == "0 %", mon
+
+
+@pytest.mark.parametrize(("environments", "production"), [
+    ('[{name: dev}, {name: live}]', "live"),  # the tier the rules give the name (rules.yaml tier_by_name)
+    ('[{name: dev}, {name: main, tier: production}]', "main"),  # the tier the answers declare
+    ('[{name: dev}, {name: qa}]', None),  # no production tier at all
+])
+def test_the_production_environment_is_found_by_tier(tmp_path: Path, environments: str,
+                                                     production: str | None) -> None:
+    repo = tmp_path / "repo"
+    res = run_cli("new", str(repo), "--defaults", "--data", "services=[{name: orders, port: 8080}]",
+                  "--data", f"environments={environments}")
+    assert res.exit_code == 0, res.stderr
+    data = status(repo)
+    (item,) = [i for i in data["items"] if i["id"] == "production_environment"]
+    assert item["met"] is (production is not None), item
+    if production:
+        assert production in json.dumps(item, ensure_ascii=False)
