@@ -16,7 +16,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from . import scripts
-from .github_steps import RUNNER, SVC, action, checkout, contents_permission, job_builders, run, tool
+from .github_steps import RUNNER, SVC, action, checkout, contents_permission, job_builders, run, tool, validate_cache
 from .github_steps import expr as _expr
 from .model import DEPLOY_SIDE, Job, JobBuilders, JobKind, Pipeline, dispatch
 from .nodes import cmap as _map
@@ -244,6 +244,7 @@ def _checks(spec: PipelineSpec) -> CommentedMap:
         ("steps", _seq([
             checkout(**{"fetch-depth": 0}),  # validate --changed diffs against the pull request's base
             *tool(spec, CHECKS_FILE),
+            validate_cache(),
             run("Validate, VMS5 status, pipeline drift, alert tests",
                  scripts.INSTALL_CHECK_TOOLS + scripts.REPOSITORY_CHECKS, {
                      "SCHEMA_LOCATION": spec.settings.schema_location, "PIPELINE_TARGET": "github",

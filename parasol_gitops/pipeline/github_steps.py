@@ -15,7 +15,7 @@ from .model import Job, JobBuilders, semgrep_severity
 from .nodes import cmap as _map
 from .nodes import cseq as _seq
 from .spectypes import PipelineSpec
-from .targets import GITHUB_DEPLOY_FILE
+from .targets import GITHUB_DEPLOY_FILE, VALIDATE_CACHES
 
 RUNNER = "ubuntu-24.04"
 SVC = "matrix.service"
@@ -84,6 +84,18 @@ def tool(spec: PipelineSpec, workflow: str = "") -> list[CommentedMap]:
         action("setup-python", "Set up Python", with_),
         run("Install parasol-gitops", scripts.INSTALL_TOOL, {"TOOL_PACKAGE": spec.settings.tool_package}),
     ]
+
+
+def validate_cache() -> CommentedMap:
+    """validate's caches (parsed kustomizations, remembered builds, downloaded schemas): one entry per commit,
+    restored from the newest, so a pull request's `validate --changed` starts from what the default branch's full
+    run left. Safe to share: every entry is keyed by the SHA-256 of the files it was made from, and GitHub lets a
+    pull request read the base branch's caches but write only its own."""
+    return action("cache", "Restore validate's cache", {
+        "path": LiteralScalarString("".join(f"~/.cache/parasol-gitops/{name}\n" for name in VALIDATE_CACHES)),
+        "key": "parasol-gitops-validate-" + expr("github.sha"),
+        "restore-keys": "parasol-gitops-validate-",
+    })
 
 
 def contents_permission(spec: PipelineSpec) -> str:

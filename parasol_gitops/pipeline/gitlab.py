@@ -15,7 +15,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from . import scripts
-from .gitlab_child import IS_DEFAULT, IS_TAG, Plan, globals_, script, step_variable, tool_cache
+from .gitlab_child import IS_DEFAULT, IS_TAG, Plan, globals_, script, step_variable, tool_cache, validate_cache
 from .gitlab_child import StrategyConflict as StrategyConflict
 from .gitlab_child import child as _child
 from .model import Pipeline
@@ -172,6 +172,7 @@ def _repository_checks(spec: PipelineSpec) -> CommentedMap:
             ("KUSTOMIZE_URL", _raw(scripts.KUSTOMIZE_URL)),
             ("KUSTOMIZE_SHA256", scripts.KUSTOMIZE_SHA256),
             ("GIT_DEPTH", "0"),  # validate --changed diffs against the merge request's base
+            ("XDG_CACHE_HOME", "$CI_PROJECT_DIR/.cache"),  # where the job's cache entries can reach validate's
         )),
         # Only merge request pipelines define the diff base; set elsewhere, GitLab would pass the unexpanded text.
         ("rules", _seq([
@@ -179,7 +180,7 @@ def _repository_checks(spec: PipelineSpec) -> CommentedMap:
                  ("variables", _map(("CHANGED_BASE", "$CI_MERGE_REQUEST_DIFF_BASE_SHA")))),
             _map(("when", "on_success")),
         ])),
-        ("cache", tool_cache(spec)),
+        ("cache", _seq([tool_cache(spec), validate_cache()])),
         ("script", script(scripts.INSTALL_TOOL, scripts.INSTALL_KUSTOMIZE, scripts.INSTALL_CHECK_TOOLS,
                            scripts.REPOSITORY_CHECKS)),
     )

@@ -15,6 +15,7 @@ from .model import Job, JobBuilders, JobKind, Pipeline, dispatch, semgrep_severi
 from .nodes import cmap as _map
 from .nodes import cseq as _seq
 from .spectypes import Environment, PipelineSpec, Service
+from .targets import VALIDATE_CACHES
 from .toolpkg import cache_key
 
 BUILDKIT_IMAGE = "moby/buildkit:v0.16.0-rootless"
@@ -69,6 +70,16 @@ def tool_cache(spec: PipelineSpec) -> CommentedMap:
     (a shared one would come out as a YAML anchor). GitLab keeps protected branches' caches apart from
     merge requests' by default, so an unprotected pipeline cannot poison what a deploy installs."""
     return _map(("key", cache_key(spec.settings.tool_package)), ("paths", _seq([".cache/pip"])))
+
+
+def validate_cache() -> CommentedMap:
+    """validate's caches (see github_steps.validate_cache) under $XDG_CACHE_HOME inside the project, where GitLab
+    can keep them: per branch, falling back to the default branch's (a merge request starts from its full run)."""
+    return _map(
+        ("key", "parasol-gitops-validate-$CI_COMMIT_REF_SLUG"),
+        ("fallback_keys", _seq(["parasol-gitops-validate-$CI_DEFAULT_BRANCH"])),
+        ("paths", _seq([f".cache/parasol-gitops/{name}" for name in VALIDATE_CACHES])),
+    )
 
 
 class Plan:

@@ -26,3 +26,8 @@ def header(target: str) -> str:
         f"`parasol-gitops pipeline --target {target} --check` fails when this file drifts from the spec."
     )
 FILES: dict[str, tuple[str, ...]] = {"github": GITHUB_FILES, "gitlab": GITLAB_FILES}
+
+# The folders under $XDG_CACHE_HOME/parasol-gitops/ that `validate` fills (parsed kustomizations and remembered
+# builds; downloaded schemas). repository-checks keeps them between runs; tests/test_validate_ci_cache.py holds
+# this list equal to what a validate run writes.
+VALIDATE_CACHES = ("validate", "schemas")
