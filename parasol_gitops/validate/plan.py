@@ -36,6 +36,8 @@ class Kustomization:
     problems: list[tuple[str, str, str]] = field(default_factory=list)
     file: str = ""  # repository-relative path of the kustomization file
     hidden: bool = False  # found only because another kustomization includes it (e.g. under a dot-folder)
+    # a generator reads an env file: kustomize takes a line without "=" from its own environment
+    reads_environment: bool = False
 
 
 Kustomizations = dict[str, Kustomization]
@@ -85,12 +87,15 @@ def parse_kustomization(root: Path, rel: str, file: Path, parsed: ParsedKustomiz
     if not isinstance(data, dict):
         data = {}
     local, remote, files = [], [], []
+    reads_environment = False
     for key, ref in refs.remote_refs(data, base):
         if _pinned_base(key, ref):
             remote.append(ref)
         else:
             problems.append(("PGO-REMOTE-REF", key, f"{ref} is a remote reference: never fetched, folder not built"))
     for key, ref in refs.local_paths(data, base):
+        reads_environment = reads_environment or (key.startswith(("configMapGenerator[", "secretGenerator["))
+                                                  and ".envs[" in key)
         target = base / ref
         refused = sandbox.check_file(root, target)
         if refused is not None:
@@ -101,7 +106,8 @@ def parse_kustomization(root: Path, rel: str, file: Path, parsed: ParsedKustomiz
             local.append(_rel(root, target))
         else:
             files.append(_rel(root, target))
-    return Kustomization(rel, data.get("kind") == "Component", local, remote, files, problems, _rel(root, file))
+    return Kustomization(rel, data.get("kind") == "Component", local, remote, files, problems, _rel(root, file),
+                         reads_environment=reads_environment)
 
 
 def _pinned_base(key: str, ref: str) -> bool:
