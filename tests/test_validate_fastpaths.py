@@ -45,6 +45,21 @@ def test_remembered_resolve_equals_pathlib(tmp_path: Path, rel: str) -> None:
         assert sandbox.inside(root, root / rel) == ((root / rel).resolve().is_relative_to(root))
 
 
+# raw strings as a kustomization names them: "..", "." and doubled or trailing slashes are not normalised first
+RAW_CASES = [*CASES, "link-out/..", "link-in/b/..", "link-in/..", "a/leaf-out.yaml/..", "a/missing/..", "loop1/..",
+             "loop1/../a", "a/./b", "a/b/", "a//b/f.yaml", "a/b/./", "../repo/a", "a/b/../../..", "link-in/b/../../a"]
+
+
+@pytest.mark.parametrize("rel", RAW_CASES)
+def test_real_path_of_a_raw_string_equals_pathlib(tmp_path: Path, rel: str) -> None:
+    root, _ = _tree(tmp_path)
+    raw = os.path.join(os.fspath(root), rel)
+    with sandbox.remembering():
+        for _ in range(2):  # the remembered answer too
+            assert sandbox.real_path(raw) == os.fspath(Path(raw).resolve())
+    assert sandbox.real_path(raw) == os.fspath(Path(raw).resolve())
+
+
 def test_remembered_resolve_reports_a_loop_as_pathlib_does(tmp_path: Path) -> None:
     root, _ = _tree(tmp_path)
     with pytest.raises(RuntimeError):
@@ -173,3 +188,4 @@ def test_a_snapshot_walk_visits_what_os_walk_visits_in_the_same_order(tmp_path: 
     assert snap == disk
     assert not any(".hidden" in h or "node_modules" in h or h.endswith("link") for h, _, _ in disk[0])
     assert not any(h.endswith("templates") for h, _, _ in disk[1])
+
