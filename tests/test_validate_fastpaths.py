@@ -189,3 +189,21 @@ def test_a_snapshot_walk_visits_what_os_walk_visits_in_the_same_order(tmp_path: 
     assert not any(".hidden" in h or "node_modules" in h or h.endswith("link") for h, _, _ in disk[0])
     assert not any(h.endswith("templates") for h, _, _ in disk[1])
 
+
+def test_graph_folders_are_found_by_kind_whatever_the_quoting(tmp_path: Path) -> None:
+    from parasol_gitops.validate.changed import _graph_folders
+    from parasol_gitops.validate.render import Renderer
+
+    root = tmp_path / "repo"
+    files = {"set/a.yaml": 'kind: "ApplicationSet"\n', "proj/a.yml": "kind: 'AppProject'\n",
+             "app/x.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application   \n",
+             "comment/a.yaml": "# an Application is not declared here\nkind: ConfigMap\n",
+             "wrapped/a.yaml": "kind: ApplicationSetting\n", "own-file/kustomization.yaml": "kind: Application\n"}
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+        if not rel.endswith("kustomization.yaml"):
+            (root / rel).parent.joinpath("kustomization.yaml").write_text("resources: []\n")
+    r = Renderer(root.resolve(), ["kubectl", "kustomize"])
+    r.discover()
+    assert _graph_folders(root.resolve(), r) == {"set", "proj", "app"}

