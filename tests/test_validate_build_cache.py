@@ -177,3 +177,42 @@ def test_the_run_does_not_change_what_was_remembered(repo: Path) -> None:
     engine.run(repo)  # fills in namespaces of the objects it judges
     again, hits, _ = build(repo)
     assert hits == 2 and again == first
+
+
+def test_a_file_edited_during_the_build_is_not_remembered_under_its_old_bytes(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from parasol_gitops.validate import run
+
+    real_batch = run.Kustomize.batch
+
+    def batch_then_edit(self: run.Kustomize, rels: list[str]) -> run.BatchResult:
+        results = real_batch(self, rels)
+        if "overlay" in rels:
+            write(repo / "base" / "cm.yaml", cm("app", "edited"))  # after kustomize read "one"
+        return results
+
+    monkeypatch.setattr(run.Kustomize, "batch", batch_then_edit)
+    during, _, _ = build(repo)
+    assert value(during["overlay"], "ConfigMap") == {"k": "one"}
+    monkeypatch.setattr(run.Kustomize, "batch", real_batch)
+    write(repo / "base" / "cm.yaml", cm("app", "one"))  # back to the bytes the key was taken over
+    again, hits, _ = build(repo)
+    assert hits == 1  # "other" only: the overlay was not remembered
+    assert value(again["overlay"], "ConfigMap") == {"k": "one"}
+    again, hits, _ = build(repo)
+    assert hits == 2  # now it is
+
+
+def test_a_folder_named_as_a_transformer_is_never_remembered(repo: Path) -> None:
+    # kustomize loads it as a kustomization of its own, which the closure does not follow
+    write(repo / "tf" / "kustomization.yaml", "resources: [labels.yaml]\n")
+    write(repo / "tf" / "labels.yaml", "apiVersion: builtin\nkind: LabelTransformer\nmetadata:\n  name: l\n"
+          "labels:\n  team: a\nfieldSpecs:\n  - path: metadata/labels\n    create: true\n")
+    kfile = repo / "other" / "kustomization.yaml"
+    write(kfile, "resources: [cm.yaml]\ntransformers: [../tf]\n")
+    first, _, errors = build(repo)
+    assert not errors and first["other"][0]["metadata"]["labels"] == {"team": "a"}
+    write(repo / "tf" / "labels.yaml", (repo / "tf" / "labels.yaml").read_text().replace("team: a", "team: b"))
+    again, hits, _ = build(repo)
+    assert again["other"][0]["metadata"]["labels"] == {"team": "b"}
+    assert hits == 1  # the overlay only (tf is a root of its own too)

@@ -92,7 +92,9 @@ class BuildCache:
                 h.update(_sized(digest))
             for f in sorted(k.local_files) if k is not None else []:
                 digest = self._digest(f)
-                if digest is None:
+                # a folder named by generators/transformers/validators is loaded as a kustomization of its own,
+                # outside the closure: its files are not in the key, so such a build is not remembered
+                if digest is None or digest.endswith(b"folder\0"):
                     return None
                 h.update(_field(f"file {f}"))
                 h.update(_sized(digest))
@@ -167,11 +169,19 @@ class BuildCache:
         self.hits += 1
         return [Obj(o, rel) for o in data["objects"]]
 
-    def store(self, key: str, objs: list[Obj]) -> None:
-        """Remember ``objs`` (just built, not yet changed by the run) under ``key``."""
+    def store(self, key: str, rel: str, objs: list[Obj]) -> None:
+        """Remember ``objs`` (``rel`` just built, not yet changed by the run) under ``key``, the key taken before
+        the build: only when the files still hash to it, so a file edited while kustomize read it is not
+        remembered under its old bytes."""
         data = [o.data for o in objs]
         if not _json_exact(data):
             return
+        before, self._digests = self._digests, {}
+        try:
+            if self.key(rel) != key:
+                return
+        finally:
+            self._digests = before
         body = json.dumps({"key": key, "objects": data}, separators=(",", ":")).encode()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

@@ -149,7 +149,7 @@ class Renderer(PlainYaml):
                         continue
                     key = keys.get(rel)
                     if store and key is not None:
-                        cache.store(key, objs)  # before the run changes them (namespaces filled in)
+                        cache.store(key, rel, objs)  # before the run changes them (namespaces filled in)
                     self.built[rel] = objs
                     if on_built is not None:
                         on_built(objs)
