@@ -13,13 +13,16 @@ A build's output is a function of the bytes it reads and of the kustomize binary
   and the path and bytes of every file its kustomization names elsewhere (:func:`.refs.local_paths`);
   a symlink counts by its target and, when that is a regular file inside the root, by its bytes.
 
-A changed, added or removed file of the closure is another key: the folder is built again. A folder that is not
-built offline (a remote base, a refused file), reads its environment (a generator's env file: kustomize takes a
-line without ``=`` from its environment), names a file above the size limit or not regular, or whose output
-JSON cannot hold exactly (a date), is never remembered. Only successful builds are remembered: a failing build
-runs every time, so its error is always kustomize's own. A cache file is checked against the SHA-256 it
-carries; one that cannot be read, is damaged or cannot be written costs a build and nothing else. A file not
-used for :data:`KEEP_DAYS` days is removed.
+A changed, added or removed file of the closure is another key: the folder is built again. Never remembered: a
+folder not built offline (a remote base, a refused file); one whose closure reads its environment (a
+generator's env file: some kustomize releases take a line without ``=`` from their environment), names a
+folder in ``generators``/``transformers``/``validators`` (kustomize loads it as a kustomization the closure does
+not follow) or a file above the size limit or not regular; output JSON cannot hold exactly (a date); a build
+whose files no longer hash to the key taken before it (edited while kustomize read them); a failing build (it
+runs every time, so its error is always kustomize's own). A cache file is checked against the SHA-256 it
+carries; one that cannot be read, is damaged or cannot be written costs a build and nothing else. The checksum
+guards against torn files, not against someone who can write the cache folder: that folder is as trusted as
+the tool itself. A file not used for :data:`KEEP_DAYS` days is removed.
 """
 
 from __future__ import annotations
