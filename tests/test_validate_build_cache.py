@@ -216,3 +216,14 @@ def test_a_folder_named_as_a_transformer_is_never_remembered(repo: Path) -> None
     again, hits, _ = build(repo)
     assert again["other"][0]["metadata"]["labels"] == {"team": "b"}
     assert hits == 1  # the overlay only (tf is a root of its own too)
+
+
+def test_a_fifo_beside_a_kustomization_is_never_opened_for_reading_and_never_remembered(repo: Path) -> None:
+    os.mkfifo(repo / "other" / "pipe")  # a blocking open would hang the key; kustomize itself never opens it
+    first, _, errors = build(repo)
+    assert not errors
+    again, hits, _ = build(repo)
+    assert hits == 1 and again == first  # the overlay only
+    r = render.Renderer(repo, render.kustomize_command())
+    r.discover()
+    assert r._build_cache().key("other") is None
