@@ -301,7 +301,12 @@ def run_child(cmd: list[str], *, timeout: float, memory: int = CHILD_ADDRESS_SPA
                             env=env if env is not None else offline_env(), start_new_session=True)
     with _lock:
         _groups.add(proc.pid)
+        # stop_children() sets the flag before it takes the lock to list the groups: a child started after that
+        # list was taken sees the flag here (without this check it ran on, and the interrupted run waited for it)
+        late = _stopping.is_set()
     try:
+        if late:
+            raise KeyboardInterrupt
         try:
             out, err = proc.communicate(stdin, timeout=timeout)
         except subprocess.TimeoutExpired:
