@@ -477,8 +477,12 @@ def test_not_a_gitops_repository_is_exit_2(tmp_path: Path) -> None:
     assert res.exit_code == 2
 
 
-def test_batched_builds_equal_one_build_per_folder(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_batched_builds_equal_one_build_per_folder(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   tmp_path: Path) -> None:
     from parasol_gitops.validate import engine, plan, render, report
+
+    # each run its own cache of builds (validate/builds.py): the second one must really build, folder by folder
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-batched"))
 
     latest_image(repo)
     no_pdb(repo)
@@ -495,6 +499,7 @@ def test_batched_builds_equal_one_build_per_folder(repo: Path, monkeypatch: pyte
     assert r.kustomize.combined(["extra-a", "extra-b"]) is None
     batched = engine.run(repo, schema_locations=[str(CRD_SCHEMAS)])
     monkeypatch.setattr(plan, "BATCH_MAX", 1)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-single"))
     assert all(len(b) == 1 for b in r._batches(r.roots()))  # the patch reaches the planner
     single = engine.run(repo, schema_locations=[str(CRD_SCHEMAS)])
     assert report.as_json(batched) == report.as_json(single)

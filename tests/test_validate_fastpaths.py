@@ -45,6 +45,21 @@ def test_remembered_resolve_equals_pathlib(tmp_path: Path, rel: str) -> None:
         assert sandbox.inside(root, root / rel) == ((root / rel).resolve().is_relative_to(root))
 
 
+# raw strings as a kustomization names them: "..", "." and doubled or trailing slashes are not normalised first
+RAW_CASES = [*CASES, "link-out/..", "link-in/b/..", "link-in/..", "a/leaf-out.yaml/..", "a/missing/..", "loop1/..",
+             "loop1/../a", "a/./b", "a/b/", "a//b/f.yaml", "a/b/./", "../repo/a", "a/b/../../..", "link-in/b/../../a"]
+
+
+@pytest.mark.parametrize("rel", RAW_CASES)
+def test_real_path_of_a_raw_string_equals_pathlib(tmp_path: Path, rel: str) -> None:
+    root, _ = _tree(tmp_path)
+    raw = os.path.join(os.fspath(root), rel)
+    with sandbox.remembering():
+        for _ in range(2):  # the remembered answer too
+            assert sandbox.real_path(raw) == os.fspath(Path(raw).resolve())
+    assert sandbox.real_path(raw) == os.fspath(Path(raw).resolve())
+
+
 def test_remembered_resolve_reports_a_loop_as_pathlib_does(tmp_path: Path) -> None:
     root, _ = _tree(tmp_path)
     with pytest.raises(RuntimeError):
@@ -173,3 +188,22 @@ def test_a_snapshot_walk_visits_what_os_walk_visits_in_the_same_order(tmp_path: 
     assert snap == disk
     assert not any(".hidden" in h or "node_modules" in h or h.endswith("link") for h, _, _ in disk[0])
     assert not any(h.endswith("templates") for h, _, _ in disk[1])
+
+
+def test_graph_folders_are_found_by_kind_whatever_the_quoting(tmp_path: Path) -> None:
+    from parasol_gitops.validate.changed import _graph_folders
+    from parasol_gitops.validate.render import Renderer
+
+    root = tmp_path / "repo"
+    files = {"set/a.yaml": 'kind: "ApplicationSet"\n', "proj/a.yml": "kind: 'AppProject'\n",
+             "app/x.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application   \n",
+             "comment/a.yaml": "# an Application is not declared here\nkind: ConfigMap\n",
+             "wrapped/a.yaml": "kind: ApplicationSetting\n", "own-file/kustomization.yaml": "kind: Application\n"}
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+        if not rel.endswith("kustomization.yaml"):
+            (root / rel).parent.joinpath("kustomization.yaml").write_text("resources: []\n")
+    r = Renderer(root.resolve(), ["kubectl", "kustomize"])
+    r.discover()
+    assert _graph_folders(root.resolve(), r) == {"set", "proj", "app"}

@@ -24,8 +24,10 @@ REF defaults to the merge base of HEAD with the default branch (``origin/HEAD``,
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,7 +53,8 @@ class Scope:
     root: Path
     ref: str
     base: str
-    changed: list[str]
+    # the changed files, sorted; or, while git still lists the untracked ones, the future of that list
+    listed: list[str] | Future[list[str]]
     affected: set[str] = field(default_factory=set)
     # built only because they carry the app graph: no changed file in their closure, so their objects are the
     # base's objects, already schema-checked by the full run there (engine skips their schema check)
@@ -59,6 +62,12 @@ class Scope:
     skipped: list[str] = field(default_factory=list)
     placeholders: list[str] = field(default_factory=list)  # skipped Argo CD source paths, counted as built
     skipped_charts: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> list[str]:
+        if isinstance(self.listed, Future):
+            self.listed = self.listed.result()
+        return self.listed
 
     def renderer(self, root: Path, command: list[str], progress: Any = None) -> Renderer:
         return ScopedRenderer(root, command, progress=progress, scope=self)
@@ -159,15 +168,24 @@ def _graph_folders(root: Path, renderer: Renderer) -> set[str]:
     """Kustomization folders whose own YAML files declare Argo CD Applications, ApplicationSets or AppProjects."""
     found: set[str] = set()
     for rel in renderer.kustomizations:
-        folder = root / rel
-        for f in folder.iterdir():
-            if f.suffix in (".yaml", ".yml") and f.name not in KUSTOMIZATION_FILES and f.is_file():
+        try:
+            entries = list(os.scandir(root / rel))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.endswith((".yaml", ".yml")) and name not in (*KUSTOMIZATION_FILES, ".yaml", ".yml") \
+                    and entry.is_file():
                 try:
-                    if _GRAPH_KINDS.search(f.read_bytes()):
-                        found.add(rel)
-                        break
+                    with open(entry.path, "rb") as fh:
+                        data = fh.read()
                 except OSError:
                     continue
+                # every kind the pattern matches holds one of these words: a substring test is ~50x cheaper than
+                # the line-anchored search, which now runs only on files that can match (~1 in 3 at 300 services)
+                if (b"Application" in data or b"AppProject" in data) and _GRAPH_KINDS.search(data):
+                    found.add(rel)
+                    break
     return found
 
 
@@ -189,9 +207,19 @@ def scope_for(root: Path, ref: str | None) -> Scope:
     diff = _git(root, "diff", "--name-only", "--no-renames", "--relative", "-z", base, "--", ".")
     if diff.returncode != 0:
         raise InputError(messages.t("validate.changed.unknown_ref", ref=shown))
-    untracked = _git(root, "ls-files", "-o", "--exclude-standard", "-z", "--", ".")
-    names = {p for p in diff.stdout.split("\0") if p} | {p for p in untracked.stdout.split("\0") if p}
-    return Scope(root, shown, base, sorted(names))
+    tracked = {p for p in diff.stdout.split("\0") if p}
+
+    def with_untracked() -> list[str]:
+        untracked = _git(root, "ls-files", "-o", "--exclude-standard", "-z", "--", ".")
+        return sorted(tracked | {p for p in untracked.stdout.split("\0") if p})
+
+    # listing untracked files walks the whole work tree (~0.15 s at 300 services): it runs while validate
+    # discovers the kustomizations, which need no changed file
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return Scope(root, shown, base, pool.submit(with_untracked))
+    finally:
+        pool.shutdown(wait=False)
 
 
 def _default_base(root: Path) -> tuple[str, str]:

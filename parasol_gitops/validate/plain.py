@@ -7,6 +7,7 @@ errors, so a refused or unreadable file is reported once, in the order the walk 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -93,13 +94,21 @@ class PlainYaml:
         """Kubernetes objects in YAML files outside every kustomization and chart (e.g. a plain bootstrap/)."""
         owned = set(self.kustomizations) | set(plan.charts(self.root))
         objs: list[Obj] = []
+        top = os.fspath(self.root)
+        cut = len(top.rstrip("/")) + 1
+
+        def lexical_name(here: Path) -> str:  # lexical(root, here) on strings: the walk stays below the root
+            folder = os.fspath(here)
+            return "." if folder == top else folder[cut:]
+
         # the walk enters no symlinked folder, so a folder's lexical path below the (resolved) root is its real one
-        for here, _dirnames, filenames in walk(self.root, skip=lambda here, _files: lexical(self.root, here) in owned):
+        for here, _dirnames, filenames in walk(self.root, skip=lambda here, _files: lexical_name(here) in owned):
+            prefix = "" if (folder := lexical_name(here)) == "." else f"{folder}/"
             for name in sorted(filenames):
                 if name.endswith((".yaml", ".yml")) and not name.startswith("."):
-                    where = lexical(self.root, here / name)
+                    where = prefix + name
                     try:
-                        text = sandbox.read_text(self.root, here / name)
+                        text = sandbox.read_text(self.root, os.path.join(here, name))
                         docs = parse(text, where) if could_hold_object(text) else []
                     except sandbox.Refused as exc:
                         self._refused(exc, where)

@@ -18,13 +18,14 @@ child Python process each. Every child runs offline, in its own process group, w
 
 This module holds the :class:`Renderer` (the state of one run and the order of its steps) and names the public
 interface; the work is done by :mod:`.plan` (which folders, which batches), :mod:`.run` (the kustomize and Helm
-children), :mod:`.locate` (which file declared an object), :mod:`.plain` (plain YAML files), :mod:`.objects` and
-:mod:`.tree` (the one walk).
+children), :mod:`.builds` (builds remembered between runs, keyed by every file they read), :mod:`.locate` (which file
+declared an object), :mod:`.plain` (plain YAML files), :mod:`.objects` and :mod:`.tree` (the one walk).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import locate, plan, run, sandbox
+from .builds import BuildCache
 from .findings import Finding, finding
 from .locate import ORIGIN_ANNOTATION
 from .objects import Obj, parse
@@ -58,6 +60,7 @@ class Renderer(PlainYaml):
     findings: list[Finding] = field(default_factory=list)
     skipped_charts: list[str] = field(default_factory=list)
     rendered_charts: list[str] = field(default_factory=list)
+    _builds: BuildCache | None = field(default=None, repr=False)
 
     # ---- planning (:mod:`.plan`) ------------------------------------------------------------------
     def discover(self) -> None:
@@ -112,7 +115,15 @@ class Renderer(PlainYaml):
         for rel in todo:
             if self.needs_network(rel):
                 self._load_remote_kustomization(rel)
-        batches = self._batches(local)
+        # folders whose every input is as it was at an earlier build: their objects, without kustomize (:mod:`.builds`)
+        cache = self._build_cache()
+        keys = {rel: cache.key(rel) for rel in local}
+        remembered: dict[str, list[Obj]] = {}
+        for rel, key in keys.items():
+            objs = cache.load(key, rel) if key is not None else None
+            if objs is not None:
+                remembered[rel] = objs
+        batches = self._batches([r for r in local if r not in remembered])
         total = len(local)
         done = 0
         kustomize = self.kustomize
@@ -124,20 +135,29 @@ class Renderer(PlainYaml):
                 except BaseException:
                     pool.shutdown(wait=True, cancel_futures=True)
                     raise
-            for batch, future in zip(batches, futures, strict=True):
-                results = future.result()
-                for rel in batch:
+            # remembered folders first, then each batch as it arrives (not once all have: on_built overlaps them)
+            arrived: list[tuple[run.BatchResult, bool]] = \
+                [({rel: (objs, None) for rel, objs in remembered.items()}, False)] if remembered else []
+            for results, store in itertools.chain(arrived, ((future.result(), True) for future in futures)):
+                for rel, (objs, error) in results.items():
                     done += 1
                     if self.progress:
                         self.progress(done, total, rel)
-                    objs, error = results[rel]
                     if error is not None:
                         self.build_errors[rel] = error
                         self.findings.append(finding("PGO-BUILD", rel, error))
-                    else:
-                        self.built[rel] = objs
-                        if on_built is not None:
-                            on_built(objs)
+                        continue
+                    key = keys.get(rel)
+                    if store and key is not None:
+                        cache.store(key, rel, objs)  # before the run changes them (namespaces filled in)
+                    self.built[rel] = objs
+                    if on_built is not None:
+                        on_built(objs)
+
+    def _build_cache(self) -> BuildCache:
+        if self._builds is None or self._builds.ks is not self.kustomizations:
+            self._builds = BuildCache(self.root, self.command, self.kustomizations)
+        return self._builds
 
     def _refuse(self, rel: str) -> None:
         """Findings, and no build, for a folder whose closure holds a kustomization that must not be built."""

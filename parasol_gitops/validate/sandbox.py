@@ -85,13 +85,29 @@ def resolve(path: Path) -> Path:
     return found
 
 
+def real_path(path: str) -> str:
+    """``os.fspath(resolve(Path(path)))`` without making Path objects (the hot loops of discovery call this)."""
+    if _real is None or not os.path.isabs(path):
+        return os.fspath(Path(path).resolve())
+    return _real_path(path, _real)
+
+
 def _real_path(path: str, known: dict[str, str]) -> str:
     hit = known.get(path)
     if hit is not None:
         return hit
     head, tail = os.path.split(path)
-    if tail in ("", ".", "..") or head == path:
+    if head == path:
         out = str(Path(path).resolve())
+    elif tail in ("", "."):  # "a/." and "a/" are "a"
+        out = _real_path(head, known)
+    elif tail == "..":
+        # the parent of the real folder (an overlay's "../../base" costs no full resolve); a loop in the head is
+        # left to pathlib, which resolves "loop/.." without one
+        try:
+            out = os.path.dirname(_real_path(head, known))
+        except RuntimeError:
+            out = str(Path(path).resolve())
     else:
         # the real parent, then the last component: only a symlink there needs a full resolve
         joined = os.path.join(_real_path(head, known), tail)
@@ -106,14 +122,18 @@ def _real_path(path: str, known: dict[str, str]) -> str:
     return out
 
 
-def inside(root: Path, path: Path) -> bool:
+def inside(root: Path, path: Path | str) -> bool:
     """True when ``path``, with every symlink resolved, is ``root`` or below it (``root`` already resolved)."""
     try:
-        resolved = os.fspath(resolve(path))
+        resolved = real_path(os.fspath(path))
     except (OSError, RuntimeError):  # a symlink loop goes nowhere we may read
         return False
-    top = os.fspath(root)
-    return resolved == top or resolved.startswith(top if top.endswith("/") else top + "/")
+    return within(os.fspath(root), resolved)
+
+
+def within(top: str, real: str) -> bool:
+    """True when the real path ``real`` is the real folder ``top`` or below it."""
+    return real == top or real.startswith(top if top.endswith("/") else top + "/")
 
 
 def escapes(root: Path, folder: Path) -> list[str]:
@@ -160,12 +180,12 @@ class Refused(Exception):
         self.params: dict[str, Any] = params
 
 
-def read_text(root: Path, path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
+def read_text(root: Path, path: Path | str, *, limit: int = MAX_FILE_BYTES) -> str:
     """The UTF-8 text of a regular file inside ``root`` of at most ``limit`` bytes; :class:`Refused` otherwise."""
     return read_bytes(root, path, limit=limit).decode("utf-8")
 
 
-def read_bytes(root: Path, path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
+def read_bytes(root: Path, path: Path | str, *, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file inside ``root`` of at most ``limit`` bytes; :class:`Refused` otherwise.
 
     Opened without blocking and checked again on the open descriptor, so a file swapped for a FIFO between the
@@ -194,19 +214,29 @@ def read_bytes(root: Path, path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
 
 def check_file(root: Path, path: Path, *, limit: int = MAX_FILE_BYTES) -> tuple[str, str] | None:
     """``(check id, reason)`` when a child must not be given ``path`` (a file or folder), else None."""
-    if not inside(root, path):
-        return "PGO-OUTSIDE-ROOT", "resolves outside the repository root"
+    refused, _real, _is_dir = check_path(os.fspath(root), os.fspath(path), limit=limit)
+    return refused
+
+
+def check_path(root: str, path: str, *, limit: int = MAX_FILE_BYTES) -> tuple[tuple[str, str] | None, str, bool]:
+    """:func:`check_file` on strings, with what it found: ``(refusal or None, real path, is a folder)``."""
     try:
-        st = path.stat()
+        real = real_path(path)
+    except (OSError, RuntimeError):  # a symlink loop goes nowhere we may read
+        return ("PGO-OUTSIDE-ROOT", "resolves outside the repository root"), path, False
+    if not within(root, real):
+        return ("PGO-OUTSIDE-ROOT", "resolves outside the repository root"), real, False
+    try:
+        st = os.stat(real)
     except OSError:
-        return None  # missing: the build itself reports it
+        return None, real, False  # missing: the build itself reports it
     if stat.S_ISDIR(st.st_mode):
-        return None
+        return None, real, True
     if not stat.S_ISREG(st.st_mode):
-        return "PGO-INPUT-LIMIT", "not a regular file (FIFO, socket or device)"
+        return ("PGO-INPUT-LIMIT", "not a regular file (FIFO, socket or device)"), real, False
     if st.st_size > limit:
-        return "PGO-INPUT-LIMIT", f"{st.st_size} bytes, above the {limit}-byte limit"
-    return None
+        return ("PGO-INPUT-LIMIT", f"{st.st_size} bytes, above the {limit}-byte limit"), real, False
+    return None, real, False
 
 
 def _rel(root: Path, p: Path) -> str:
@@ -271,7 +301,12 @@ def run_child(cmd: list[str], *, timeout: float, memory: int = CHILD_ADDRESS_SPA
                             env=env if env is not None else offline_env(), start_new_session=True)
     with _lock:
         _groups.add(proc.pid)
+        # stop_children() sets the flag before it takes the lock to list the groups: a child started after that
+        # list was taken sees the flag here (without this check it ran on, and the interrupted run waited for it)
+        late = _stopping.is_set()
     try:
+        if late:
+            raise KeyboardInterrupt
         try:
             out, err = proc.communicate(stdin, timeout=timeout)
         except subprocess.TimeoutExpired:

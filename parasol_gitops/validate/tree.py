@@ -16,8 +16,9 @@ SKIP_DIRS = {".git", ".github", ".gitlab", "node_modules", "__pycache__", ".venv
 
 Prune = Callable[[Path, list[str]], bool]  # (folder, its file names) → True to prune there
 
-# folder → (subfolders kept by the default pruning, files), per snapshotted root; see snapshot()
-_Listing = dict[str, tuple[list[str], list[str]]]
+# folder → (subfolders kept by the default pruning, files, the folder as a Path), per snapshotted root; see
+# snapshot(). The Path is made once: three walks of ~7,000 folders each made their own.
+_Listing = dict[str, tuple[list[str], list[str], Path]]
 _snapshots: dict[str, _Listing] = {}
 
 
@@ -71,12 +72,11 @@ def _walk_listing(top: Path, listing: _Listing, leaf: Prune | None, skip: Prune 
     """:func:`walk` over a snapshot: the same folders in the same (top-down, sorted) order as ``os.walk``."""
     if not listing:
         for here, dirnames, filenames in _walk_disk(top, True, True, None, None):
-            listing[os.fspath(here)] = (list(dirnames), filenames)
+            listing[os.fspath(here)] = (list(dirnames), filenames, here)
     stack = [os.fspath(top)]
     while stack:
         folder = stack.pop()
-        dirnames, filenames = listing[folder]
-        here = Path(folder)
+        dirnames, filenames, here = listing[folder]
         if skip is not None and skip(here, filenames):
             continue
         subs = [] if leaf is not None and leaf(here, filenames) else list(dirnames)
