@@ -64,3 +64,16 @@ def test_a_refused_file_is_said_in_japanese_in_text_and_stays_english_in_json(tm
     [found] = [f for f in json.loads(js.stdout)["findings"] if f["id"] == "PGO-INPUT-LIMIT"]
     assert (found["where"], found["message"]) == ("loose/pipe.yaml",
                                                   "not a regular file (FIFO, socket or device): not read")
+
+
+def test_a_refused_kustomization_file_is_said_in_japanese_in_text_and_stays_english_in_json(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "app").mkdir(parents=True)
+    os.mkfifo(repo / "app" / "kustomization.yaml")  # the kustomization file itself must not be opened
+    ja = run_cli("--lang", "ja", "validate", str(repo))
+    lines = [line for line in ja.stdout.splitlines() if "app/kustomization.yaml" in line and "PGO-INPUT-LIMIT" in line]
+    assert lines and "通常ファイルではありません（FIFO・ソケット・デバイス）: 読み込みません" in lines[0], ja.stdout
+    js = run_cli("--lang", "ja", "validate", str(repo), "--format", "json")
+    found = [f for f in json.loads(js.stdout)["findings"] if f["id"] == "PGO-INPUT-LIMIT"]
+    assert [(f["where"], f["message"]) for f in found] == [
+        ("app/kustomization.yaml", "not a regular file (FIFO, socket or device): not read")]

@@ -33,8 +33,9 @@ class Kustomization:
     local_refs: list[str]  # repository-relative folders it includes
     remote_refs: list[str]
     local_files: list[str]  # repository-relative resource files
-    # what makes it unbuildable here: (check id, field, reason); a pinned remote base is not among them
-    problems: list[tuple[str, str, str]] = field(default_factory=list)
+    # what makes it unbuildable here: (check id, field, reason, the refusal when the kustomization file itself was
+    # not read: its finding is said in the reader's language); a pinned remote base is not among them
+    problems: list[tuple[str, str, str, sandbox.Refused | None]] = field(default_factory=list)
     file: str = ""  # repository-relative path of the kustomization file
     hidden: bool = False  # found only because another kustomization includes it (e.g. under a dot-folder)
     # a generator reads an env file: kustomize takes a line without "=" from its own environment
@@ -76,13 +77,13 @@ def discover(root: Path) -> Kustomizations:
 
 def parse_kustomization(root: Path, rel: str, file: Path, parsed: ParsedKustomizations | None = None) -> Kustomization:
     base = root / rel
-    problems: list[tuple[str, str, str]] = []
+    problems: list[tuple[str, str, str, sandbox.Refused | None]] = []
     try:
         text = sandbox.read_text(root, file)
         data = (parsed.load(text) if parsed is not None else yaml.load(text, Loader=Loader)) or {}
     except sandbox.Refused as exc:
         data = {}
-        problems.append((exc.check, "", str(exc)))
+        problems.append((exc.check, "", str(exc), exc))
     except (yaml.YAMLError, OSError, UnicodeDecodeError):
         data = {}  # the build reports the real error with its line
     if not isinstance(data, dict):
@@ -93,7 +94,8 @@ def parse_kustomization(root: Path, rel: str, file: Path, parsed: ParsedKustomiz
         if _pinned_base(key, ref):
             remote.append(ref)
         else:
-            problems.append(("PGO-REMOTE-REF", key, f"{ref} is a remote reference: never fetched, folder not built"))
+            problems.append(("PGO-REMOTE-REF", key, f"{ref} is a remote reference: never fetched, folder not built",
+                             None))
     top, here = os.fspath(root), os.fspath(base)
     for key, ref in refs.local_paths(data, base):
         reads_environment = reads_environment or (key.startswith(("configMapGenerator[", "secretGenerator["))
@@ -101,7 +103,7 @@ def parse_kustomization(root: Path, rel: str, file: Path, parsed: ParsedKustomiz
         # on strings: ~4,800 paths at 300 services, where Path objects cost more than the checks themselves
         refused, real, is_dir = sandbox.check_path(top, os.path.join(here, ref))
         if refused is not None:
-            problems.append((refused[0], key, f"{ref}: {refused[1]}: folder not built"))
+            problems.append((refused[0], key, f"{ref}: {refused[1]}: folder not built", None))
             continue
         name = "." if real == top else real[len(top.rstrip("/")) + 1:]
         if key.split("[", 1)[0] in _INCLUDES and is_dir:

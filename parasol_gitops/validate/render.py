@@ -166,8 +166,11 @@ class Renderer(PlainYaml):
             return
         for b in blockers:
             k = self.kustomizations[b]
-            for check, key, reason in k.problems:
-                self._problem(check, k.file or b, f"{key}: {reason}" if key else reason)
+            for check, key, reason, refusal in k.problems:
+                if refusal is not None:
+                    self._refused(refusal, k.file or b)
+                else:
+                    self._problem(check, k.file or b, f"{key}: {reason}" if key else reason)
         first = self.kustomizations[blockers[0]]
         self.build_errors[rel] = f"not built: {first.problems[0][2]}" if blockers == [rel] else \
             f"not built: includes {blockers[0]} ({first.problems[0][2]})"
