@@ -13,10 +13,10 @@ import unicodedata
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 # Characters that change the meaning of a value in a shell, a GitHub expression or YAML.
-# needle → catalogue key of its description (core.yaml, names.unsafe.*)
+# needle → its description: code as it is written (the same in every language), or a catalogue key (core.yaml)
 _UNSAFE = (
-    ("${{", "names.unsafe.expression"),
-    ("$(", "names.unsafe.substitution"),
+    ("${{", "'${{ }}'"),
+    ("$(", "'$(...)'"),
     ("`", "names.unsafe.backtick"),
     ("\n", "names.unsafe.newline"),
     ("\r", "names.unsafe.carriage_return"),
@@ -49,7 +49,7 @@ def unsafe_content(value: str) -> str | None:
     """A description of the first dangerous construct in ``value``, or None when it is safe."""
     from .messages import t
 
-    for needle, key in _UNSAFE:
+    for needle, what in _UNSAFE:
         if needle in value:
-            return t(key)
+            return t(what) if what.startswith("names.") else what
     return None

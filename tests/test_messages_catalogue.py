@@ -45,3 +45,16 @@ def test_a_duplicate_key_in_an_area_file_is_caught(tmp_path) -> None:
     bad.write_text("a.key:\n  en: one\n  ja: 一\na.key:\n  en: two\n  ja: 二\n", encoding="utf-8")
     with pytest.raises(SpecError):
         yamlio.load_data_file(bad)
+
+
+def test_a_hostile_value_is_described_in_the_chosen_language() -> None:
+    from parasol_gitops import messages, names
+
+    try:
+        messages.set_language("ja")
+        assert names.unsafe_content("a\nb") == "改行" and names.unsafe_content("a`b") == "バッククォート"
+        assert names.unsafe_content("${{ secrets.X }}") == "'${{ }}'"  # code reads the same in every language
+        messages.set_language("en")
+        assert names.unsafe_content("a\nb") == "a newline"
+    finally:
+        messages.set_language(None)
