@@ -17,6 +17,7 @@ import hashlib
 import json
 import math
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ class ParsedKustomizations:
             self.used[key] = self.old[key]
             return self.old[key]
         data = yaml.load(text, Loader=Loader)
-        if _json_exact(data):
+        if json_exact(data):
             self.used[key] = data
         return data
 
@@ -59,21 +60,26 @@ class ParsedKustomizations:
             atomic_write(self.file, json.dumps(self.used, separators=(",", ":")).encode())
         except (OSError, InputError):  # a read-only or full cache folder only costs the next run a parse
             return
-        oldest = time.time() - KEEP_DAYS * 86400
-        for other in self.file.parent.glob("kustomizations-*.json"):
-            with contextlib.suppress(OSError):
-                if other.stat().st_mtime < oldest:
-                    other.unlink()
+        remove_unused(self.file.parent.glob("kustomizations-*.json"))
 
 
-def _json_exact(value: Any) -> bool:
+def remove_unused(files: Iterable[Path]) -> None:
+    """Remove the cache files among ``files`` not used (modified) for :data:`KEEP_DAYS` days."""
+    oldest = time.time() - KEEP_DAYS * 86400
+    for other in files:
+        with contextlib.suppress(OSError):
+            if other.stat().st_mtime < oldest:
+                other.unlink()
+
+
+def json_exact(value: Any) -> bool:
     """True when ``json.loads(json.dumps(value)) == value`` with the same types throughout."""
     if value is None or isinstance(value, (str, bool, int)):
         return True
     if isinstance(value, float):
         return math.isfinite(value)
     if isinstance(value, list):
-        return all(_json_exact(v) for v in value)
+        return all(json_exact(v) for v in value)
     if isinstance(value, dict):
-        return all(isinstance(k, str) and _json_exact(v) for k, v in value.items())
+        return all(isinstance(k, str) and json_exact(v) for k, v in value.items())
     return False
