@@ -130,22 +130,11 @@ class BuildCache:
             if not sandbox.inside(Path(self.root), Path(path)):
                 return head + b"outside\0"
         try:
-            # never blocks on a FIFO, never reads a device: the descriptor is checked before a byte is read
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+            data = sandbox.read_regular(path)  # never blocks on a FIFO, never reads a device
+        except sandbox.Refused:  # a folder, a FIFO or device, or above the size limit
+            return head + b"folder\0" if os.path.isdir(path) else None
         except OSError:
             return head + b"unopenable\0"
-        try:
-            st = os.fstat(fd)
-            if stat.S_ISDIR(st.st_mode):
-                return head + b"folder\0"
-            if not stat.S_ISREG(st.st_mode) or st.st_size > sandbox.MAX_FILE_BYTES:
-                return None
-            with os.fdopen(fd, "rb", closefd=False) as f:
-                data = f.read(sandbox.MAX_FILE_BYTES + 1)
-        finally:
-            os.close(fd)
-        if len(data) > sandbox.MAX_FILE_BYTES:
-            return None
         return head + b"file " + hashlib.sha256(data).digest()
 
     # ---- entries -------------------------------------------------------------------------------------------
