@@ -17,7 +17,7 @@ from .findings import Finding, finding, finding_t
 from .objects import Obj, parse
 from .plan import KUSTOMIZATION_FILES, Kustomization
 from .run import one_line
-from .tree import lexical, walk
+from .tree import below, lexical, walk
 
 
 def could_hold_object(text: str) -> bool:
@@ -95,15 +95,13 @@ class PlainYaml:
         owned = set(self.kustomizations) | set(plan.charts(self.root))
         objs: list[Obj] = []
         top = os.fspath(self.root)
-        cut = len(top.rstrip("/")) + 1
+        # the walk enters no symlinked folder and stays below the (resolved) root, so a folder's lexical path there
+        # is its real one: named on strings
+        def skip(here: Path, _files: list[str]) -> bool:
+            return below(top, os.fspath(here)) in owned
 
-        def lexical_name(here: Path) -> str:  # lexical(root, here) on strings: the walk stays below the root
-            folder = os.fspath(here)
-            return "." if folder == top else folder[cut:]
-
-        # the walk enters no symlinked folder, so a folder's lexical path below the (resolved) root is its real one
-        for here, _dirnames, filenames in walk(self.root, skip=lambda here, _files: lexical_name(here) in owned):
-            prefix = "" if (folder := lexical_name(here)) == "." else f"{folder}/"
+        for here, _dirnames, filenames in walk(self.root, skip=skip):
+            prefix = "" if (folder := below(top, os.fspath(here))) == "." else f"{folder}/"
             for name in sorted(filenames):
                 if name.endswith((".yaml", ".yml")) and not name.startswith("."):
                     where = prefix + name

@@ -15,8 +15,8 @@ import yaml
 from . import refs, sandbox
 from .objects import Loader
 from .parsed import ParsedKustomizations
+from .tree import below, walk
 from .tree import rel as _rel
-from .tree import walk
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 BATCH_MAX = 20  # measured: the kustomize cost per folder grows again beyond ~20 folders in one build
@@ -105,7 +105,7 @@ def parse_kustomization(root: Path, rel: str, file: Path, parsed: ParsedKustomiz
         if refused is not None:
             problems.append((refused[0], key, f"{ref}: {refused[1]}: folder not built", None))
             continue
-        name = "." if real == top else real[len(top.rstrip("/")) + 1:]
+        name = below(top, real)
         if key.split("[", 1)[0] in _INCLUDES and is_dir:
             local.append(name)
         else:

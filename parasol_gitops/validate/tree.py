@@ -94,6 +94,12 @@ def rel(root: Path, p: Path) -> str:
     return real[len(prefix):] if real.startswith(prefix) else p.as_posix()
 
 
+def below(top: str, path: str) -> str:
+    """``path`` relative to the folder ``top``, on strings: ``path`` is ``top`` or lies below it (hot loops, where
+    Path objects cost more than the work)."""
+    return "." if path == top else path[len(top.rstrip("/")) + 1:]
+
+
 def lexical(root: Path, p: Path) -> str:
     """``p`` relative to ``root`` without resolving symlinks: a link leaving the root is named where it lies."""
     try:
