@@ -25,22 +25,21 @@ CATALOGUE_DIR = Path(__file__).resolve().parent
 def _load() -> dict[str, Mapping[str, str]]:
     # libyaml's plain loader, not yamlio: yamlio reports its errors through this catalogue. Duplicate keys inside
     # one file are caught by tests/test_messages_catalogue.py (which reads each file with the strict loader).
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    catalogue: dict[str, Mapping[str, str]] = {}
-    for area in AREAS:
-        entries = yaml.load((CATALOGUE_DIR / f"{area}.yaml").read_text(encoding="utf-8"), Loader=loader)
-        for key, texts in entries.items():
-            if key in catalogue:
-                raise RuntimeError(f"message key {key!r} defined twice")
-            catalogue[key] = texts
-    # The answer validators' messages live in the template (bare Copier renders them); they join the one table as
-    # ``answer.<name>``. Absent only from a broken install, which fails on its own when it renders.
     from .. import resources
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    sources = [(CATALOGUE_DIR / f"{area}.yaml", "") for area in AREAS]
+    # The answer validators' messages live in the template (bare Copier renders them); they join the one table as
+    # ``answer.<name>``. Absent only from a broken install, which fails on its own when it renders.
     answers = resources.data_root() / "template" / "_lib" / "answer-messages.yaml"
     if answers.is_file():
-        for key, texts in yaml.load(answers.read_text(encoding="utf-8"), Loader=loader).items():
-            catalogue[f"answer.{key}"] = texts
+        sources.append((answers, "answer."))
+    catalogue: dict[str, Mapping[str, str]] = {}
+    for path, prefix in sources:
+        for key, texts in yaml.load(path.read_text(encoding="utf-8"), Loader=loader).items():
+            if prefix + key in catalogue:
+                raise RuntimeError(f"message key {prefix + key!r} defined twice")
+            catalogue[prefix + key] = texts
     return catalogue
 
 
