@@ -47,10 +47,6 @@ class TierTable:
         return self.rows.get(tier, self.rows[self.other])
 
 
-# The platform components' tables by tier; the template gives each environment its row (E.<name>).
-TIER_TABLES = ("observability", "database", "kafka")
-
-
 @dataclass(frozen=True)
 class Rules:
     tier_by_name: Mapping[str, str]
@@ -125,7 +121,9 @@ def parse(data: Mapping[str, Any]) -> Rules:
         fast_burn=float(slo["fast_burn"]),
         canary_max_error_rate=float(slo["canary_max_error_rate"]),
         migration_command=tuple(str(c) for c in data["migration_command"]),
-        by_tier=_frozen({name: _tier_table(data, name) for name in TIER_TABLES}),
+        # the platform components' tables by tier (rules.yaml tier_tables); the template gives each environment its
+        # row (E.<name>)
+        by_tier=_frozen({str(name): _tier_table(data, str(name)) for name in data["tier_tables"]}),
     )
 
 

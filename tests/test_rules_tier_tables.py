@@ -99,7 +99,8 @@ def _docs(root: Path, kind: str) -> dict[str, dict[str, Any]]:
 
 def test_the_changed_tables_differ_from_the_shipped_ones_in_every_environment() -> None:
     """Otherwise the checks below could pass on numbers the template still writes itself."""
-    for table in rules.TIER_TABLES:
+    assert list(SHIPPED.by_tier) == ["observability", "database", "kafka"]
+    for table in SHIPPED.by_tier:
         for env, tier in TIERS.items():
             changed, shipped = TABLES[table].for_tier(tier), SHIPPED.by_tier[table].for_tier(tier)
             assert changed.keys() == shipped.keys(), table
