@@ -68,6 +68,11 @@ def rules_path() -> Path:
     return template_root() / "template" / "_lib" / "rules.yaml"
 
 
+def versions_path() -> Path:
+    """Every pinned version (parasol_gitops/versions.py): part of the template, which includes it too."""
+    return template_root() / "template" / "_lib" / "versions.yaml"
+
+
 def pipelines_dir() -> Path:
     return data_root() / "pipelines"
 

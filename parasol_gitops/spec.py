@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from . import rules
+from . import rules, versions
 from .errors import SpecError
 from .messages import t
 from .names import is_dns1123_label, slugify, unsafe_content
@@ -174,7 +174,7 @@ class PlatformSpec:
     rpo_hours: int = 1
     rto_hours: int = 4
     docs_language: str = "en"  # en | ja
-    argocd_version: str = "v2.14.11"
+    argocd_version: str = field(default_factory=lambda: versions.get().argocd)
     # Decisions a Parasol project made (parasol/decisions_map.py); empty outside Parasol projects.
     event_bus: dict[str, Any] = field(default_factory=dict)  # {type: kafka|nats|rabbitmq|managed, managed_service}
     gateway: dict[str, Any] = field(default_factory=dict)  # {type: gateway-api, bff}

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from parasol_gitops import versions
 from parasol_gitops.pipeline import GITLAB_FILES, PIPELINES_DIR, load_spec, synthesize
-from parasol_gitops.pipeline.actions import ACTIONS
 from parasol_gitops.pipeline.model import check_graph
 from tests.conftest import find_tool, run_tool
 
@@ -155,7 +155,7 @@ def test_actions_pinned_by_sha_with_version_comment(rendered: dict) -> None:
         ref, comment = ref.strip(), comment.strip()
         repo, _, sha = ref.partition("@")
         assert len(sha) == 40 and all(c in "0123456789abcdef" for c in sha), line
-        assert (repo, sha, comment) in set(ACTIONS.values()), line
+        assert versions.Action(repo, sha, comment) in versions.get().actions.values(), line
 
 
 def test_github_security_shape(rendered: dict) -> None:

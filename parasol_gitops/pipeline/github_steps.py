@@ -9,8 +9,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from .. import versions
 from . import scripts
-from .actions import uses
 from .model import Job, JobBuilders, semgrep_severity
 from .nodes import cmap as _map
 from .nodes import cseq as _seq
@@ -43,10 +43,10 @@ def _step(name: str, step_id: str, cond: str) -> CommentedMap:
 
 def action(key: str, name: str, with_: dict[str, Any] | None = None, *, step_id: str = "",
            cond: str = "", env: dict[str, str] | None = None) -> CommentedMap:
-    ref, version = uses(key)
+    pinned = versions.get().actions[key]
     step = _step(name, step_id, cond)
-    step["uses"] = ref
-    step.yaml_add_eol_comment(version, "uses")
+    step["uses"] = pinned.uses
+    step.yaml_add_eol_comment(pinned.version, "uses")
     if with_:
         step["with"] = _map(*with_.items())
     if env:

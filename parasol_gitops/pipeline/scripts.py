@@ -7,6 +7,8 @@ environment variable (GitHub ``env:``, GitLab ``variables:``) or is read from pi
 
 from __future__ import annotations
 
+from .. import versions
+
 CHANGES = 'parasol-gitops changes --base "$BASE_SHA" --head "$HEAD_SHA" --event "$EVENT_NAME" --ref-type "$REF_TYPE"\n'
 
 TEST = 'parasol-gitops test "$SERVICE" --coverage-threshold "$COVERAGE_THRESHOLD"\n'
@@ -94,12 +96,12 @@ INSTALL_TOOL = 'python3 -m pip install --quiet --disable-pip-version-check "$TOO
 
 # `validate` builds overlays with kustomize; the python CI image has neither kustomize nor kubectl.
 # A pinned release, checked against its published SHA-256 before it is unpacked.
-KUSTOMIZE_VERSION = "v5.5.0"
+KUSTOMIZE_VERSION = versions.get().kustomize
 KUSTOMIZE_URL = (
     "https://github.com/kubernetes-sigs/kustomize/releases/download/"
     f"kustomize%2F{KUSTOMIZE_VERSION}/kustomize_{KUSTOMIZE_VERSION}_linux_amd64.tar.gz"
 )
-KUSTOMIZE_SHA256 = "6703a3a70a0c47cf0b37694030b54f1175a9dfeb17b3818b623ed58b9dbc2a77"
+KUSTOMIZE_SHA256 = versions.get().kustomize_sha256
 INSTALL_KUSTOMIZE = """\
 if ! command -v kustomize >/dev/null 2>&1 && ! command -v kubectl >/dev/null 2>&1; then
 python3 - <<'PY'

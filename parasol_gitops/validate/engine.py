@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import versions
 from ..errors import InputError
 from ..messages import t
 from . import appgraph, conflicts, pipeline_sync, policies, sandbox, tree
@@ -19,7 +20,7 @@ CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResou
                   "StorageClass", "PriorityClass", "IngressClass", "ValidatingWebhookConfiguration",
                   "MutatingWebhookConfiguration", "APIService", "ClusterIssuer", "ClusterSecretStore",
                   "ClusterPolicy", "ClusterAnalysisTemplate", "RuntimeClass", "ClusterExternalSecret"}
-DEFAULT_KUBE_VERSION = "1.31.0"
+DEFAULT_KUBE_VERSION = versions.get().kubernetes
 
 
 @dataclass
