@@ -14,24 +14,13 @@ import click
 from . import messages
 from .errors import ParasolGitopsError
 
-# name → (module, attribute, one-line help shown by --help without importing the module)
-COMMANDS: dict[str, tuple[str, str, str]] = {
-    "pipeline": ("parasol_gitops.commands.pipeline", "pipeline", "Synthesize GitHub Actions or GitLab CI from pipeline.yaml."),
-    "bump": ("parasol_gitops.commands.bump", "bump", "Set a service image in an overlay's kustomization.yaml (the deploy step)."),
-    "new": ("parasol_gitops.commands.scaffold", "new", "Create a GitOps repository from the template (copier copy)."),
-    "update": ("parasol_gitops.commands.scaffold", "update", "Upgrade a GitOps repository to a newer template (copier update)."),
-    "platform": ("parasol_gitops.commands.platform", "platform", "Parasol phase 7: write outputs/7-platform from the project's services."),
-    "validate": ("parasol_gitops.commands.validate", "validate", "Build, schema-check and policy-check a GitOps repository."),
-    "status": ("parasol_gitops.commands.status", "status", "Milestone readiness (status vms5)."),
-    "dr": ("parasol_gitops.commands.dr", "dr", "Record disaster-recovery drills as evidence for VMS5."),
-    "service": ("parasol_gitops.commands.service", "service", "Add or remove a service (copier update with the new list)."),
-    "changes": ("parasol_gitops.commands.changes", "changes", "CI: the services a change must run (a GitHub matrix or JSON)."),
-    "test": ("parasol_gitops.commands.test", "test", "CI: lint, tests and coverage gate of one service (or its smoke test)."),
-    "deploy": ("parasol_gitops.commands.deploy", "deploy", "CI: GitOps deploy of one service (bump, commit, push with retry)."),
-    "rollback": ("parasol_gitops.commands.rollback", "rollback", "CI: revert a service's deploy commit and push."),
-    "perf": ("parasol_gitops.commands.perf", "perf", "Record k6 load-test runs as evidence for VMS5."),
-    "alerts": ("parasol_gitops.commands.alerts", "alerts", "Prove the alert rules with promtool (check + unit tests)."),
-    "verify": ("parasol_gitops.commands.verify", "verify", "After a deploy: health URL, Prometheus error rate and p95 vs the rollback thresholds."),
+# command name → its module in parasol_gitops.commands (the command is the module's attribute of the same name).
+# The one-line help of each is the catalogue's cli.command.<name>, so --help lists the commands in the reader's
+# language without importing them.
+COMMANDS: dict[str, str] = {
+    "alerts": "alerts", "bump": "bump", "changes": "changes", "deploy": "deploy", "dr": "dr", "new": "scaffold",
+    "perf": "perf", "pipeline": "pipeline", "platform": "platform", "rollback": "rollback", "service": "service",
+    "status": "status", "test": "test", "update": "scaffold", "validate": "validate", "verify": "verify",
 }
 
 
@@ -50,15 +39,14 @@ class LazyGroup(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        entry = COMMANDS.get(cmd_name)
-        if entry is None:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
             return None
-        module = importlib.import_module(entry[0])
-        return _with_lang(getattr(module, entry[1]))
+        return _with_lang(getattr(importlib.import_module(f"parasol_gitops.commands.{module}"), cmd_name))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
+        rows = [(name, messages.t(f"cli.command.{name}")) for name in self.list_commands(ctx)]
+        with formatter.section(messages.t("cli.commands")):
             formatter.write_dl(rows)
 
 

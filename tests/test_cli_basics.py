@@ -15,6 +15,25 @@ def test_help_lists_every_command_and_exits_zero() -> None:
         assert f"  {name} " in proc.stdout
 
 
+def test_every_listed_command_loads_and_help_speaks_the_readers_language() -> None:
+    import click
+
+    from parasol_gitops import messages
+    from parasol_gitops.cli import COMMANDS, cli
+
+    ctx = click.Context(cli)
+    for name in COMMANDS:
+        command = cli.get_command(ctx, name)
+        assert isinstance(command, click.Command) and command.name == name, name
+    ja = run_cli_subprocess("--lang", "ja", "--help")
+    assert ja.returncode == 0
+    assert "コマンド:" in ja.stdout
+    for name in COMMANDS:
+        line = next(line for line in ja.stdout.splitlines() if line.startswith(f"  {name} "))
+        assert line.split(None, 1)[1] == messages.t(f"cli.command.{name}", "ja"), name
+        assert messages.t(f"cli.command.{name}", "ja") != messages.t(f"cli.command.{name}", "en")
+
+
 def test_help_does_not_import_copier_or_emitters() -> None:
     code = (
         "import sys\n"
