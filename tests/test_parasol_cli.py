@@ -63,6 +63,10 @@ def test_not_initialised_without_outputs(tmp_path: Path) -> None:
     assert len(err) == 1 and "not initialised" in err[0] and "phase 1 (context)" in err[0]
     assert "captured from a terminal (ANSI colour codes, line-number border)" in result.stderr
     assert tree_hashes(root) == before
+    ja = run_cli("--lang", "ja", "platform", cwd=root)
+    assert ja.exit_code == 2
+    assert "端末出力のキャプチャです（ANSI カラーコード、行番号の枠）" in ja.stderr  # no English word left in it
+    assert tree_hashes(root) == before
 
 
 def test_phase6_incomplete_stops_and_writes_nothing(tmp_path: Path) -> None:

@@ -150,7 +150,7 @@ def test_suntory_service_boundaries(tmp_path: Path) -> None:
 def test_contaminated_file_is_cleaned_and_read(tmp_path: Path) -> None:
     project = detect(copy_fixture("contaminated", tmp_path))
     assert project.contaminated
-    assert project.cleaned is not None and project.cleaned.what == ["ANSI colour codes", "line-number border"]
+    assert project.cleaned is not None and project.cleaned.removed == ("ansi", "border")
     assert project.name == "asahi-group" and project.language == "ja"
     assert list(project.data["phases"]) == [f"phase{i}" for i in range(8)]
     assert [project.phase(f"phase{i}")["status"] for i in range(8)] == ["completed"] * 3 + ["pending"] * 5

@@ -8,7 +8,7 @@ original line numbers, so a YAML error in the cleaned text is still reported at 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 # "   12   │ text" (bat) — number, spaces, a box-drawing vertical bar, one optional space, the content.
@@ -16,34 +16,34 @@ BORDER = re.compile(r"^\s*(\d+)\s+[│|┃]\s?(.*)$")
 BOX_ONLY = re.compile(r"^[\s─━┬┼┴┌┐└┘├┤│┃═]*$")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Cleaned:
     text: str
     contaminated: bool
-    what: list[str] = field(default_factory=list)  # "ANSI colour codes", "line-number border"
-    line_numbers: list[int] = field(default_factory=list)  # cleaned line i (0-based) → original number
+    # What was removed, as kinds the reader's language names (catalogue parasol.cleaned.<kind>): "ansi", "border".
+    removed: tuple[str, ...] = ()
+    line_numbers: tuple[int, ...] = ()  # cleaned line i (0-based) → original number
 
 
 def clean_terminal_capture(raw: str) -> Cleaned:
     """The YAML hidden in ``raw``; ``raw`` itself (uncontaminated) when it holds no capture artefacts."""
-    what: list[str] = []
+    removed: tuple[str, ...] = ()
     text = raw
     if ANSI.search(text):
         text = ANSI.sub("", text)
-        what.append("ANSI colour codes")
+        removed = ("ansi",)
     lines = text.splitlines()
     bordered = [BORDER.match(line) for line in lines]
     numbered = [m for m in bordered if m]
     # A border only counts when it frames (nearly) every non-box line; a YAML file may contain a '|' by itself.
     framed = [line for line in lines if not BOX_ONLY.match(line)]
     if numbered and len(numbered) >= max(1, len(framed) - 1):
-        what.append("line-number border")
         content = [m.group(2) for m in numbered]
-        numbers = [int(m.group(1)) for m in numbered]
-        return Cleaned("\n".join(content) + "\n", True, what, numbers)
-    if not what:
+        numbers = tuple(int(m.group(1)) for m in numbered)
+        return Cleaned("\n".join(content) + "\n", True, (*removed, "border"), numbers)
+    if not removed:
         return Cleaned(raw, False)
-    return Cleaned(text if text.endswith("\n") else text + "\n", True, what, list(range(1, len(lines) + 1)))
+    return Cleaned(text if text.endswith("\n") else text + "\n", True, removed, tuple(range(1, len(lines) + 1)))
 
 
 def original_line(cleaned: Cleaned, line: int) -> int:
