@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import messages
+from . import layout, messages
 from .errors import InputError
 from .scaffold import ANSWERS_FILE
 
@@ -83,10 +83,10 @@ def remove(dest: Path, name: str) -> list[str]:
     kept = [s for s in services if not (isinstance(s, dict) and s.get("name") == name)]
     conflicts = _reanswer(dest, answers, kept)
     root = Path(dest).resolve()
-    for folder in (root / "services" / name, root / "helm" / name):
+    for folder in layout.service_folders(root, name):
         if folder.is_dir():
             shutil.rmtree(folder)
-    for app in sorted((root / "apps").glob(f"*/{name}.yaml")):
+    for app in layout.service_apps(root, name):
         app.unlink()
     return conflicts
 

@@ -232,3 +232,20 @@ def test_the_replay_is_refused_only_for_templates_that_render_the_destination_pa
     assert _reads_dst_path(tmp_path) is False  # printed, never rendered into a file
     (tmp_path / "where.txt.jinja").write_text("{{ _copier_conf.dst_path }}\n")
     assert _reads_dst_path(tmp_path) is True
+
+
+def test_service_remove_in_the_parasol_layout_removes_the_chart_and_its_hand_added_files(tmp_path: Path) -> None:
+    """The Parasol layout keeps charts under kubernetes/helm/<svc>; a file the team added there (a value file of
+    its own) is not the template's, so Copier leaves it, and `service remove` must delete the folder itself."""
+    template = make_template_repo(tmp_path / "tpl")
+    dest = tmp_path / "gitops"
+    generate(template, dest, "--data", "layout=parasol")
+    chart = dest / "kubernetes" / "helm" / "storefront"
+    assert (chart / "Chart.yaml").is_file()
+    (chart / "values-perf.yaml").write_text("replicaCount: 1\n")
+    commit_all(dest, "perf values for storefront")
+    removed = run_cli("service", "remove", "storefront", "--path", str(dest))
+    assert removed.exit_code == 0, removed.stdout + removed.stderr
+    assert not chart.exists()
+    assert not list((dest / "apps").glob("*/storefront.yaml"))
+    assert (dest / "kubernetes" / "helm" / "orders" / "Chart.yaml").is_file()

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .. import resources, rules
+from .. import layout, resources, rules
 from ..errors import SpecError
 from ..messages import t
 from ..names import is_dns1123_label, slugify, unsafe_content
@@ -187,7 +187,7 @@ def _normalize(data: dict[str, Any], source: str) -> dict[str, Any]:
     environments = _environments(data, source)
     services = _services(data, source, environments)
     stages = normalize_stages(data.get("stages"), source, settings, {e["name"] for e in environments})
-    gitops = {"repository": "self", "overlay": "services/{service}/overlays/{env}", "branch": "main"}
+    gitops = {"repository": "self", "overlay": layout.OVERLAY_PATTERN, "branch": "main"}
     gitops.update(data.get("gitops") or {})
     for token in ("{service}", "{env}"):
         if token not in gitops["overlay"]:

@@ -30,13 +30,11 @@ from typing import Any
 
 import yaml
 
-from .. import git
+from .. import git, layout
 from . import sandbox
 from .findings import Finding, finding_t
 from .render import Obj, Renderer
 
-_SERVICE_OVERLAY = re.compile(r"(?:^|/)services/([^/]+)/overlays/([^/]+)$")
-_CHART = re.compile(r"(?:^|/)helm/([^/]+)$")
 _TEMPLATE_VAR = re.compile(r"\{\{\s*\.?([\w.\[\]-]+)\s*\}\}")
 
 
@@ -336,15 +334,14 @@ def _find_roots(graph: AppGraph, renderer: Renderer, own: set[str]) -> None:
 
 def _services(root: Path, graph: AppGraph, renderer: Renderer, answers: dict[str, Any], own: set[str]) -> None:
     services: set[str] = set()
-    for base in ("services", "helm", "kubernetes/helm"):
-        folder = root / base
+    for folder in layout.service_roots(root):
         if folder.is_dir():
             services.update(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
     overlay_envs: set[str] = set()
     for folder_rel in renderer.kustomizations:
-        m = _SERVICE_OVERLAY.search(folder_rel)
-        if m:
-            overlay_envs.add(m.group(2))
+        overlay = layout.service_overlay(folder_rel)
+        if overlay:
+            overlay_envs.add(overlay[1])
     deployed: dict[tuple[str, str], list[str]] = {}
     for app in graph.apps:
         for src in app.sources:
@@ -353,16 +350,16 @@ def _services(root: Path, graph: AppGraph, renderer: Renderer, answers: dict[str
                 continue
             inside = renderer.closure(rel) if rel in renderer.kustomizations else {rel}
             for i in inside:
-                m = _SERVICE_OVERLAY.search(i)
-                if m:
-                    deployed.setdefault((m.group(1), m.group(2)), []).append(app.name)
-            m = _CHART.search(rel)
-            if m:
+                overlay = layout.service_overlay(i)
+                if overlay:
+                    deployed.setdefault(overlay, []).append(app.name)
+            chart = layout.chart_service(rel)
+            if chart:
                 files = [str(v) for v in ((src.get("helm") or {}).get("valueFiles") or [])]
                 for vf in files:
-                    values_env = re.fullmatch(r"values-([^/]+)\.ya?ml", Path(vf).name)
-                    if values_env:
-                        deployed.setdefault((m.group(1), values_env.group(1)), []).append(app.name)
+                    env = layout.values_env(Path(vf).name)
+                    if env:
+                        deployed.setdefault((chart, env), []).append(app.name)
     envs_answer = [e.get("name") for e in answers.get("environments") or [] if isinstance(e, dict)]
     if envs_answer:
         environments = sorted({str(e) for e in envs_answer if e})
@@ -375,12 +372,13 @@ def _services(root: Path, graph: AppGraph, renderer: Renderer, answers: dict[str
         return
     for svc in graph.services:
         envs = {env for (s, env) in deployed if s == svc}
+        where = f"{layout.SERVICES_DIR}/{svc}"
         if not envs:
-            graph.findings.append(finding_t("PGO-APP-ORPHAN", f"services/{svc}", svc=svc))
+            graph.findings.append(finding_t("PGO-APP-ORPHAN", where, svc=svc))
             continue
         for env in environments:
             if env not in envs:
-                graph.findings.append(finding_t("PGO-APP-ENV-MISSING", f"services/{svc}", svc=svc, env=env))
+                graph.findings.append(finding_t("PGO-APP-ENV-MISSING", where, svc=svc, env=env))
 
 
 def _norm_url(url: str) -> str:
