@@ -36,6 +36,14 @@ class Size:
 
 
 @dataclass(frozen=True)
+class Discovered:
+    """A discovered service's strategy and replicas per default environment (production's is a floor)."""
+
+    strategy: str
+    replicas: Mapping[str, int]
+
+
+@dataclass(frozen=True)
 class TierTable:
     """A platform component's settings by tier (rules.yaml: ``<name>_by_tier`` and ``<name>_other_tier``)."""
 
@@ -72,6 +80,11 @@ class Rules:
     canary_max_error_rate: float
     migration_command: tuple[str, ...]
     by_tier: Mapping[str, TierTable]
+    discovered: Mapping[str, Discovered]
+
+    def discovered_for(self, criticality: str) -> Discovered:
+        """What a service read from a Parasol project gets for its criticality (discovered_by_criticality)."""
+        return self.discovered.get(criticality, self.discovered["other"])
 
     def tier_for(self, name: str) -> str:
         """The tier of an environment whose answers give none: by its name; an unlisted name is its own tier."""
@@ -124,6 +137,9 @@ def parse(data: Mapping[str, Any]) -> Rules:
         # the platform components' tables by tier (rules.yaml tier_tables); the template gives each environment its
         # row (E.<name>)
         by_tier=_frozen({str(name): _tier_table(data, str(name)) for name in data["tier_tables"]}),
+        discovered=_frozen({str(c): Discovered(str(row["strategy"]), _frozen({str(e): int(n) for e, n in
+                                                                               row["replicas"].items()}))
+                            for c, row in data["discovered_by_criticality"].items()}),
     )
 
 

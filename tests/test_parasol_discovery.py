@@ -78,6 +78,33 @@ def test_asashi_services_one_by_one(tmp_path: Path) -> None:
     assert services["fermentation-research-service"].service.tech_stack["framework"] == "FastAPI"
 
 
+def test_discovered_replicas_strategy_and_defaults_follow_the_rules_file(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """rules.yaml's discovered_by_criticality and service_defaults, changed: discovery follows them (a rule of its
+    own in discovery.py would keep the shipped numbers)."""
+    import dataclasses
+    from types import MappingProxyType
+
+    from parasol_gitops import rules
+
+    shipped = rules.get()
+    changed = dataclasses.replace(
+        shipped,
+        discovered=MappingProxyType({
+            "core": rules.Discovered("blue-green", MappingProxyType({"dev": 2, "staging": 3, "production": 7})),
+            "other": rules.Discovered("canary", MappingProxyType({"dev": 1, "staging": 4, "production": 5}))}),
+        service_defaults=MappingProxyType({**shipped.service_defaults, "cache": "redis"}))
+    monkeypatch.setattr(rules, "get", lambda: changed)
+    services = by_name(discover(detect(copy_fixture("asashi", tmp_path))).services)
+    for slug, (_display, crit, _bcs, _scaling, cache, _grpc, prod) in ASASHI.items():
+        svc = services[slug].service
+        row = changed.discovered_for(crit)
+        assert svc.strategy == row.strategy, slug
+        assert svc.replicas["dev"] == row.replicas["dev"] and svc.replicas["staging"] == row.replicas["staging"]
+        assert svc.replicas["production"] == max(prod, row.replicas["production"]), slug
+        assert svc.cache == (cache if cache != "none" else "redis"), slug
+
+
 def test_asashi_reports_the_winning_source_and_unprovisioned_stores(tmp_path: Path) -> None:
     found = by_name(discover(detect(copy_fixture("asashi", tmp_path))).services)
     beer = found["beer-development-service"]

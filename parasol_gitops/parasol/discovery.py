@@ -40,6 +40,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import rules
 from ..errors import InputError
 from ..messages import t
 from ..names import is_dns1123_label, slugify, unsafe_content
@@ -172,11 +173,11 @@ def _named(group: list[Candidate], ranked: list[Candidate]) -> tuple[Service, st
     return Service(name=slug, display_name=display), f"name: {slug} ← " + t("parasol.prov.slug", name=display)
 
 
-def _with_default(key: str, default: str) -> Callable[[_Merged], None]:
-    """A step for a plain field: the strongest value, else ``default``."""
+def _with_default(key: str) -> Callable[[_Merged], None]:
+    """A step for a plain field: the strongest value, else the service default (rules.yaml: service_defaults)."""
     def step(m: _Merged) -> None:
         value, winner, losers = _pick(m.group, key)
-        setattr(m.svc, key, value or default)
+        setattr(m.svc, key, value or rules.get().service_defaults[key])
         m.record(key, getattr(m.svc, key), winner, losers)
     return step
 
@@ -258,19 +259,21 @@ def _japanese_name(m: _Merged) -> None:
 
 # In provenance order; phase-5 additions and the replica counts follow (they read the merged values).
 _STEPS: tuple[Callable[[_Merged], None], ...] = (
-    _with_default("criticality", "supporting"), _contexts, _ingress, _grpc, _events,
-    _with_default("database", "none"), _with_default("cache", "none"), _other_stores,
-    _with_default("scaling", "medium"), _domain_type, _declared, _tech_stack, _japanese_name)
+    _with_default("criticality"), _contexts, _ingress, _grpc, _events,
+    _with_default("database"), _with_default("cache"), _other_stores,
+    _with_default("scaling"), _domain_type, _declared, _tech_stack, _japanese_name)
 
 
 def _replicas(m: _Merged) -> None:
     svc = m.svc
     min_replicas, _, _ = _pick(m.group, "replicas_min")
-    production = max(svc.hpa_min, int(min_replicas or 0), 2 if svc.criticality == "core" else 1)
+    row = rules.get().discovered_for(svc.criticality)
+    floor = row.replicas["production"]
+    production = max(svc.hpa_min, int(min_replicas or 0), floor)
     if svc.autoscaling.get("min"):  # a declared range is the production floor, also below the level's default
-        production = max(int(svc.autoscaling["min"]), 2 if svc.criticality == "core" else 1)
-    svc.replicas = {"dev": 1, "staging": 2 if svc.criticality == "core" else 1, "production": production}
-    svc.strategy = "canary" if svc.criticality == "core" else "rolling"
+        production = max(int(svc.autoscaling["min"]), floor)
+    svc.replicas = {**row.replicas, "production": production}
+    svc.strategy = row.strategy
     m.provenance.append(f"strategy: {svc.strategy} ← criticality: {svc.criticality}")
 
 
