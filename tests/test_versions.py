@@ -133,3 +133,12 @@ def test_the_template_takes_the_changed_file(changed_root: Path) -> None:
     pre_commit = yaml.safe_load((root / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     revs = {repo["repo"].rsplit("/", 1)[-1]: repo.get("rev") for repo in pre_commit["repos"] if "rev" in repo}
     assert revs == CHANGED["pre_commit"]
+    for env in ("dev", "staging", "production"):
+        apps = [d for d in yaml.safe_load_all((root / "apps" / env / "observability.yaml").read_text("utf-8"))
+                if d and d.get("kind") == "Application"]
+        pinned = {(a["spec"]["source"]["repoURL"], a["spec"]["source"]["chart"], a["spec"]["source"]["targetRevision"])
+                  for a in apps}
+        assert pinned == {(c["repo"], c["chart"], c["version"]) for c in CHANGED["charts"].values()}, env
+        clusters = [d for d in yaml.safe_load_all((root / "platform" / "overlays" / env / "databases.yaml")
+                                                  .read_text("utf-8")) if d and d.get("kind") == "Cluster"]
+        assert clusters and all(c["spec"]["imageName"] == CHANGED["postgres_image"] for c in clusters), env
