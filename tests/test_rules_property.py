@@ -11,14 +11,13 @@ HPA range (overlay patches) must equal what ``parasol_gitops.spec`` computes fro
 from __future__ import annotations
 
 import random
-import shutil
 import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from _scaffold_renders import _TMP, final_answers
+from _scaffold_renders import _TMP, final_answers, template_copy
 
 from parasol_gitops import resources, rules
 from parasol_gitops.pipeline import load_spec
@@ -114,14 +113,8 @@ def _check_service(root: Path, env: Environment, svc: Service, namespace: str) -
 
 @pytest.fixture(scope="module")
 def template_dir() -> Path:
-    """The working tree's template as a plain folder: Copier renders it in place, where from the checkout (a git
-    repository) it would clone the whole repository for every render (4x slower)."""
-    src = _TMP / "rules-property-template"
-    if not src.exists():
-        src.mkdir()
-        shutil.copy2(resources.template_root() / "copier.yml", src / "copier.yml")
-        shutil.copytree(resources.template_root() / "template", src / "template")
-    return src
+    """The working tree's template as a plain folder (see _scaffold_renders.template_copy)."""
+    return template_copy("rules-property-template")[0]
 
 
 @pytest.mark.parametrize("index", range(CASES))

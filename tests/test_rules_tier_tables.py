@@ -10,14 +10,13 @@ a number of its own would render the shipped value, which the test checks differ
 from __future__ import annotations
 
 import re
-import shutil
 import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from _scaffold_renders import _TMP, ANSWERS_DIR
+from _scaffold_renders import _TMP, ANSWERS_DIR, template_copy
 
 from parasol_gitops import resources, rules
 
@@ -64,11 +63,8 @@ def _answers(**overrides: Any) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def changed_template() -> Path:
     """The working tree's template with rules.yaml's tier tables replaced by CHANGED."""
-    src = _TMP / "rules-tier-tables-template"
-    if not src.exists():
-        src.mkdir()
-        shutil.copy2(resources.template_root() / "copier.yml", src / "copier.yml")
-        shutil.copytree(resources.template_root() / "template", src / "template")
+    src, made = template_copy("rules-tier-tables-template")
+    if made:
         path = src / "template" / "_lib" / "rules.yaml"
         text = path.read_text(encoding="utf-8")
         for key, value in CHANGED.items():

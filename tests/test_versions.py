@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import warnings
@@ -19,7 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from _scaffold_renders import _TMP
+from _scaffold_renders import _TMP, template_copy
 
 from parasol_gitops import resources, versions
 
@@ -76,12 +75,8 @@ def test_every_changed_value_differs_from_the_shipped_one() -> None:
 @pytest.fixture(scope="module")
 def changed_root() -> Path:
     """The working tree's copier.yml, template and pipelines with versions.yaml replaced by CHANGED."""
-    root = _TMP / "versions-changed"
-    if not root.exists():
-        root.mkdir()
-        shutil.copy2(resources.template_root() / "copier.yml", root / "copier.yml")
-        shutil.copytree(resources.template_root() / "template", root / "template")
-        shutil.copytree(resources.pipelines_dir(), root / "pipelines")
+    root, made = template_copy("versions-changed", pipelines=True)
+    if made:
         (root / "template" / "_lib" / "versions.yaml").write_text(yaml.safe_dump(CHANGED), encoding="utf-8")
     return root
 
