@@ -18,6 +18,7 @@ from typing import Any
 import copier
 import pytest
 import yaml
+from _scaffold_renders import final_answers, rendered
 from conftest import ROOT, run_cli
 from k8s_checks import kustomize_build, validate_all
 
@@ -26,6 +27,15 @@ from parasol_gitops.spec import PlatformSpec
 
 COPIER = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
 SERVICES: list[dict[str, Any]] = COPIER["services"]["default"]
+
+
+def _defaults() -> dict[str, Any]:
+    """copier.yml's defaults as Copier computes them: a default may be a Jinja expression (the Argo CD release is
+    read from template/_lib/versions.yaml), which only Copier renders; it recorded the result in a default render."""
+    recorded = final_answers(rendered("default"))
+    return {k: recorded[k] if isinstance(v["default"], str) and "{%" in v["default"] else v["default"]
+            for k, v in COPIER.items()
+            if isinstance(v, dict) and "default" in v and not k.startswith("_") and v.get("when") is not False}
 POD = "order-placed\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {hostNetwork: true}"
 
 
@@ -98,8 +108,7 @@ def test_new_refuses_with_exit_2_and_writes_nothing(tmp_path: Path, name: str) -
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_platform_spec_refuses_the_same_answers(name: str) -> None:
     answers, _, where = HOSTILE[name]
-    full = {k: v["default"] for k, v in COPIER.items()
-            if isinstance(v, dict) and "default" in v and not k.startswith("_") and v.get("when") is not False}
+    full = _defaults()
     full["project_name"] = "shop"
     full["gitops_repo_url"] = "https://github.com/example/shop-gitops.git"
     full.update(copy.deepcopy(answers))
@@ -110,8 +119,7 @@ def test_platform_spec_refuses_the_same_answers(name: str) -> None:
 
 
 def test_defaults_pass_the_spec() -> None:
-    full = {k: v["default"] for k, v in COPIER.items()
-            if isinstance(v, dict) and "default" in v and not k.startswith("_") and v.get("when") is not False}
+    full = _defaults()
     full.update(project_name="shop", gitops_repo_url="https://github.com/example/shop-gitops.git")
     assert PlatformSpec.from_answers(full).services[0].events.publishes == ["order-placed"]
 

@@ -65,7 +65,7 @@ def test_not_initialised_without_outputs(tmp_path: Path) -> None:
     assert tree_hashes(root) == before
     ja = run_cli("--lang", "ja", "platform", cwd=root)
     assert ja.exit_code == 2
-    assert "端末出力のキャプチャです（ANSI カラーコード、行番号の枠）" in ja.stderr  # no English word left in it
+    assert "端末出力のキャプチャです（ANSI カラーコードと行番号の枠）" in ja.stderr  # no English word left in it
     assert tree_hashes(root) == before
 
 

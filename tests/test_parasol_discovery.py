@@ -185,6 +185,21 @@ def test_contaminated_file_is_cleaned_and_read(tmp_path: Path) -> None:
     assert "\x1b" not in project.cleaned.text and "│" not in project.cleaned.text
 
 
+@pytest.mark.parametrize(("raw", "removed"), [
+    ("\x1b[32mname\x1b[0m: shop\n", ("ansi",)),
+    ("   1 │ name: shop\n   2 │ phase: 7\n", ("border",)),
+    ("   1 │ \x1b[32mname\x1b[0m: shop\n   2 │ phase: 7\n", ("ansi", "border")),
+])
+def test_every_kind_of_cleaning_is_named_in_both_languages(raw: str, removed: tuple[str, ...]) -> None:
+    from parasol_gitops.messages import CATALOGUE
+    from parasol_gitops.parasol.clean import clean_terminal_capture
+
+    cleaned = clean_terminal_capture(raw)
+    assert cleaned.removed == removed and cleaned.text.startswith("name: shop\n")
+    texts = CATALOGUE["parasol.cleaned." + "_".join(removed)]
+    assert texts["en"] and texts["ja"] and texts["en"] != texts["ja"]
+
+
 def test_synthetic_phase6_project(tmp_path: Path) -> None:
     found = discover(detect(make_project(tmp_path / "p")))
     services = by_name(found.services)

@@ -123,8 +123,8 @@ def _project(ctx: click.Context, opts: dict[str, Any], plan: bool) -> Any:
     click.echo(t("parasol.detected.dir", path=str(project.root)))
     click.echo(t("parasol.detected.outputs", path=str(project.output_dir)))
     if project.contaminated and project.cleaned is not None:
-        click.echo(t("parasol.cleaned", file=project.yaml_path.name, what=t("parasol.cleaned.separator").join(
-                         t(f"parasol.cleaned.{kind}") for kind in project.cleaned.removed),
+        removed = t("parasol.cleaned." + "_".join(project.cleaned.removed))
+        click.echo(t("parasol.cleaned", file=project.yaml_path.name, what=removed,
                      backup=progress.backup_path(project).name), err=True)
     if not project.output_dir.is_dir():
         raise InputError(t("parasol.not_initialised", path=str(project.output_dir)))

@@ -20,7 +20,8 @@ BOX_ONLY = re.compile(r"^[\s─━┬┼┴┌┐└┘├┤│┃═]*$")
 class Cleaned:
     text: str
     contaminated: bool
-    # What was removed, as kinds the reader's language names (catalogue parasol.cleaned.<kind>): "ansi", "border".
+    # What was removed, in this order, as kinds the reader's language names (catalogue parasol.cleaned.<kinds joined
+    # by _>): ("ansi",), ("border",) or ("ansi", "border").
     removed: tuple[str, ...] = ()
     line_numbers: tuple[int, ...] = ()  # cleaned line i (0-based) → original number
 
